@@ -1,0 +1,231 @@
+"""Candidate claims on the demo seeds: offsets, filtering, scores, quantities, titles."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from claims.extraction import (
+    EXTRACTOR_VERSION,
+    KINDS,
+    CandidateClaim,
+    extract_claims,
+    guess_title,
+    segment,
+)
+from claims.extraction.quantities import find_quantities
+
+SEEDS = sorted((Path(__file__).resolve().parents[3] / "seeds").glob("*.txt"))
+
+
+def read(name: str) -> str:
+    """Return the text of the seed whose file name starts with `name`."""
+    (path,) = [p for p in SEEDS if p.name.startswith(name)]
+    return path.read_text(encoding="utf-8")
+
+
+def find(claims: list[CandidateClaim], needle: str) -> CandidateClaim:
+    """Return the single candidate containing `needle`."""
+    hits = [c for c in claims if needle in c.text]
+    assert len(hits) == 1, (needle, [c.text for c in hits])
+    return hits[0]
+
+
+def test_seeds_exist() -> None:
+    assert len(SEEDS) == 5
+    assert EXTRACTOR_VERSION
+
+
+@pytest.mark.parametrize("path", SEEDS, ids=lambda p: p.name[:3])
+def test_seed_candidates_are_exact_ordered_spans(path: Path) -> None:
+    article = path.read_text(encoding="utf-8")
+    claims = extract_claims(article)
+    assert len(claims) >= 10
+    non_claims = {
+        article[s.start : s.end] for s in segment(article) if s.kind not in ("sentence", "bullet")
+    }
+    previous_end = 0
+    for c in claims:
+        assert article[c.start : c.end] == c.text
+        assert c.start >= previous_end
+        previous_end = c.end
+        assert c.text == c.text.strip()
+        assert not c.text.startswith(("•", "- ", "* "))
+        assert c.claim == " ".join(c.text.split())
+        assert c.text not in non_claims
+        assert not c.text.startswith(("[Image", "http", "Disclaimer", "Original source"))
+        assert c.kind in KINDS
+        assert 0.0 <= c.score <= 1.0
+        assert c.checkworthy == (c.score >= 0.5)
+        for q in c.quantities:
+            assert article[q.start : q.end] == q.text
+            assert c.start <= q.start < q.end <= c.end
+
+
+@pytest.mark.parametrize("path", SEEDS, ids=lambda p: p.name[:3])
+def test_seed_segments_cover_all_text(path: Path) -> None:
+    article = path.read_text(encoding="utf-8")
+    segments = segment(article)
+    covered = bytearray(len(article))
+    previous_end = 0
+    for s in segments:
+        assert s.start >= previous_end and s.end > s.start
+        previous_end = s.end
+        covered[s.start : s.end] = b"\x01" * (s.end - s.start)
+    # Anything left over is whitespace, bullet glyphs or stripped list numbers.
+    leftover = "".join(ch for ch, hit in zip(article, covered, strict=True) if not hit)
+    assert set(leftover) <= set(" \t\r\n\xa0•-*0123456789.")
+
+
+@pytest.mark.parametrize(
+    ("name", "heading"),
+    [
+        ("002", "1. Economic Backlash from Tariffs"),
+        ("002", "Why Is the U.S. Eager to Re-Engage?"),
+        ("002", "Key Takeaways:"),
+        ("003", "Meeting of Trump and Xi Under Strategic Doubts"),
+        ("004", "CHINA HAS EATEN ENOUGH DOLLARS"),
+        ("004", "Verified User"),
+        ("004", "Send Comments"),
+    ],
+)
+def test_headings_and_boilerplate_are_not_candidates(name: str, heading: str) -> None:
+    texts = [c.text for c in extract_claims(read(name))]
+    assert heading not in texts
+
+
+def test_seed_000_placeholder_and_disclaimer_are_not_candidates() -> None:
+    claims = extract_claims(read("000"))
+    assert not any("toutiaoimg" in c.text or "Disclaimer" in c.text for c in claims)
+    assert not any("clicking the" in c.text for c in claims)
+
+
+def test_seed_000_critical_minerals() -> None:
+    c = find(extract_claims(read("000")), "15 critical minerals that are 100% dependent on China")
+    assert c.text.startswith("According to previous reports from Bloomberg")
+    assert c.text.endswith("exceed 50% dependence on China.")
+    assert c.checkworthy and c.kind == "quantity"
+    assert "attributed to Bloomberg" in c.reasons
+    values = [(q.value, q.percent) for q in c.quantities]
+    assert values == [(15.0, False), (100.0, True), (30.0, False), (50.0, True)]
+
+
+def test_seed_002_index_falls() -> None:
+    c = find(extract_claims(read("002")), "Dow Jones, Nasdaq, and S&P 500 falling by 0.99%, 1.36%")
+    assert c.text == (
+        "Amid concerns over tariffs, U.S. stock markets dropped significantly, with the Dow "
+        "Jones, Nasdaq, and S&P 500 falling by 0.99%, 1.36%, and 0.95%, respectively."
+    )
+    assert c.checkworthy and c.kind == "quantity" and "a percentage" in c.reasons
+    # "S&P 500" is an index name, not a quantity.
+    assert [(q.text, q.value, q.percent) for q in c.quantities] == [
+        ("0.99%", 0.99, True),
+        ("1.36%", 1.36, True),
+        ("0.95%", 0.95, True),
+    ]
+
+
+def test_seed_002_other_facts() -> None:
+    claims = extract_claims(read("002"))
+    bonds = find(claims, "500 billion yuan")
+    assert bonds.checkworthy
+    (q,) = bonds.quantities
+    assert (q.value, q.currency, q.unit) == (500e9, "CNY", "")
+    crude = find(claims, "25%-50% additional tariffs")
+    (r,) = crude.quantities
+    assert (r.value, r.range_to, r.percent) == (25.0, 50.0, True)
+    bullet = find(claims, "Dow Jones Industrial Average fell 1.69%")
+    assert bullet.checkworthy
+    assert find(claims, "RMB 1.11 trillion").quantities[0].value == pytest.approx(1.11e12)
+
+
+def test_seed_004_tweet_is_split() -> None:
+    texts = [c.text for c in extract_claims(read("004"))]
+    assert "That doesn't hurt China, it hurts the West." in texts
+    assert any(t.endswith("no relation with reality.") for t in texts)
+
+
+def test_opinion_scores_below_statistic() -> None:
+    claims = extract_claims(read("000"))
+    opinion = find(claims, "It is obvious that Trump has been trying")
+    stat = find(claims, "15 critical minerals")
+    assert opinion.score < stat.score
+    assert not opinion.checkworthy
+    assert opinion.kind == "opinion" and "opinion wording" in opinion.reasons
+
+
+def test_question_is_not_a_claim() -> None:
+    c = find(extract_claims(read("000")), "Why did Trump think of this investigation only now?")
+    assert c.kind == "not_a_claim" and "question" in c.reasons and not c.checkworthy
+
+
+def test_dated_official_action() -> None:
+    c = find(extract_claims(read("000")), "On April 15th local time, Trump signed")
+    assert c.checkworthy
+    assert "a date" in c.reasons and "a dated official action" in c.reasons
+
+
+def test_as_dict_round_trip() -> None:
+    (c,) = extract_claims("Exports rose 5% to $3.2 billion in 2024, officials said.")
+    data = c.as_dict()
+    assert data["text"] == c.text and isinstance(data["quantities"], list)
+    assert data["quantities"][1]["currency"] == "USD"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("rose 5%", [("5%", 5.0, True, "", "", None)]),
+        ("up to 130 % on goods", [("130 %", 130.0, True, "", "", None)]),
+        ("a $1.5 billion deal", [("$1.5 billion", 1.5e9, False, "USD", "", None)]),
+        ("lows (39–45%)", [("39–45%", 39.0, True, "", "", 45.0)]),
+        ("between 10 and 20 tons", [("between 10 and 20 tons", 10.0, False, "", "tons", 20.0)]),
+        ("4,749 decliners", [("4,749", 4749.0, False, "", "", None)]),
+        (
+            "€3m fine and £2 million",
+            [("€3", 3.0, False, "EUR", "", None), ("£2 million", 2e6, False, "GBP", "", None)],
+        ),
+        ("Nikkei 225 fell", []),
+        ("on April 15th in 2017", []),
+        ("since October 8", []),
+        ("issues: 1. Costs", []),
+        ("a barrel at 80 dollars", [("80 dollars", 80.0, False, "USD", "", None)]),
+    ],
+)
+def test_quantities(text: str, expected: list[tuple[object, ...]]) -> None:
+    got = [
+        (q.text, q.value, q.percent, q.currency, q.unit, q.range_to) for q in find_quantities(text)
+    ]
+    assert got == expected
+
+
+def test_quantity_offsets_are_article_relative() -> None:
+    (q,) = find_quantities("fell 3%", offset=100)
+    assert (q.start, q.end) == (105, 107)
+
+
+@pytest.mark.parametrize(
+    ("name", "title"),
+    [
+        ("000", "It is obvious that Trump has been trying to negotiate with China recently."),
+        ("001", "Trump: Willing to fly to Beijing for a meeting with the Chinese side!"),
+        ("002", "US.-China Trade War: Why the Trump Administration Is Now Eager to Talk"),
+        (
+            "003",
+            "Negotiations between Trump and Xi: A Step Toward Agreement or Escalation of "
+            "Confrontation?",
+        ),
+        ("004", "Why Trump is scrambling for allies in his trade war with China"),
+    ],
+)
+def test_guess_title_on_seeds(name: str, title: str) -> None:
+    assert guess_title(read(name)) == title
+
+
+def test_guess_title_truncates_long_first_sentence() -> None:
+    text = ("word " * 60).strip() + ". Second sentence."
+    title = guess_title(text)
+    assert title.endswith("…") and len(title) <= 121
+    assert not title[:-1].endswith(" ")
+    assert guess_title("") == "" and guess_title("\n \n") == ""
