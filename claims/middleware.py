@@ -1,0 +1,24 @@
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib.auth.middleware import LoginRequiredMiddleware
+from django.http import HttpRequest, HttpResponseBase
+
+
+class LoginRequiredExceptApiMiddleware(LoginRequiredMiddleware):
+    """Send anonymous people to the login page, except on the API.
+
+    The API authenticates with tokens too and answers 401/403 in JSON; a redirect to an HTML
+    login page would be wrong for a script.
+    """
+
+    def process_view(
+        self,
+        request: HttpRequest,
+        view_func: Callable[..., HttpResponseBase],
+        view_args: tuple[Any, ...],
+        view_kwargs: dict[str, Any],
+    ) -> HttpResponseBase | None:
+        if request.path_info.startswith("/api/"):
+            return None
+        return super().process_view(request, view_func, view_args, view_kwargs)
