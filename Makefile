@@ -1,0 +1,60 @@
+# Two commands: `make run` serves the workbench, `make test` runs the whole suite.
+# Both set up what they need first (virtualenv, packages, database, Chromium for browser tests).
+
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(PY) -m pip
+PORT ?= 8000
+# Root installs system packages directly; anyone else goes through sudo.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+# The suite runs against this machine's PostgreSQL and Redis; override to point elsewhere.
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/factcheck
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
+
+.PHONY: run test test-sqlite check lint typecheck bench chromium migrate seed clean
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+
+$(VENV)/.run-installed: pyproject.toml | $(VENV)/bin/python
+	$(PIP) install --quiet -e .
+	touch $@
+
+$(VENV)/.dev-installed: pyproject.toml | $(VENV)/bin/python
+	$(PIP) install --quiet -e '.[dev]'
+	touch $@ $(VENV)/.run-installed
+
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "Installing Debian's Chromium for the browser tests"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+migrate: $(VENV)/.run-installed
+	$(PY) manage.py migrate --noinput
+
+seed: migrate
+	$(PY) manage.py create_demo_users
+	$(PY) manage.py ingest seeds/*.txt
+
+run: seed
+	$(PY) manage.py workbench --port $(PORT)
+
+test: $(VENV)/.dev-installed chromium
+	DATABASE_URL=$(TEST_DATABASE_URL) TEST_REDIS_URL=$(TEST_REDIS_URL) $(PY) -m pytest
+	@echo "--- the same database tests on SQLite, the embedded default"
+	DATABASE_URL= TEST_REDIS_URL=$(TEST_REDIS_URL) $(PY) -m pytest -q -m "not e2e and not worker" tests/claims
+
+lint: $(VENV)/.dev-installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+typecheck: $(VENV)/.dev-installed
+	$(VENV)/bin/mypy .
+
+check: lint typecheck test
+
+clean:
+	rm -rf $(VENV) db.sqlite3 .test-db.sqlite3* .broker .celerybeat-schedule* staticfiles
