@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
@@ -160,6 +160,9 @@ class Claim(models.Model):
         on_delete=models.SET_NULL,
         related_name="assigned_claims",
     )
+    tags: models.ManyToManyField[Tag, Any] = models.ManyToManyField(
+        "Tag", blank=True, related_name="claims"
+    )
     # Optimistic locking: a save must name the version it read.
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -191,7 +194,7 @@ class Claim(models.Model):
         return self.claim_text[:80]
 
     def get_absolute_url(self) -> str:
-        return reverse("article_detail", args=[self.article_id]) + f"#claim-{self.pk}"
+        return reverse("claim_detail", args=[self.pk])
 
 
 class Rating(models.Model):
@@ -230,6 +233,8 @@ class Verdict(models.Model):
         on_delete=models.PROTECT,
         related_name="verdicts_approved",
     )
+    # The editor's last request for changes, shown to the author until they resubmit.
+    review_note = models.TextField(blank=True)
     version = models.PositiveIntegerField(default=1)
     submitted_at = models.DateTimeField(null=True, blank=True)
     approved_at = models.DateTimeField(null=True, blank=True)
@@ -243,6 +248,12 @@ class Verdict(models.Model):
                 fields=["claim"],
                 condition=Q(status="approved"),
                 name="one_approved_verdict_per_claim",
+            ),
+            # Two reviewers starting a verdict on one claim at once must not make two drafts.
+            models.UniqueConstraint(
+                fields=["claim"],
+                condition=~Q(status="approved"),
+                name="one_open_verdict_per_claim",
             ),
             models.CheckConstraint(
                 condition=Q(status__in=VerdictStatus.values), name="verdict_status_valid"
@@ -306,3 +317,63 @@ class HistoryEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} {self.from_state}→{self.to_state}"
+
+
+class Tag(models.Model):
+    name = models.CharField(max_length=60, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Comment(models.Model):
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    body = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [models.CheckConstraint(condition=~Q(body=""), name="comment_not_empty")]
+
+    def __str__(self) -> str:
+        return self.body[:60]
+
+
+class VerdictRevision(models.Model):
+    """What a verdict said when it was submitted, so the editor sees what changed since."""
+
+    verdict = models.ForeignKey(Verdict, on_delete=models.CASCADE, related_name="revisions")
+    version = models.PositiveIntegerField()
+    snapshot = models.JSONField()
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.verdict_id} v{self.version}"
+
+
+class SiteSettings(models.Model):
+    """The newsroom's own details, used in reports and ClaimReview; one row, edited by admins."""
+
+    publisher_name = models.CharField(max_length=200, default="Factcheck Workbench newsroom")
+    publisher_url = models.URLField(blank=True)
+
+    class Meta:
+        verbose_name = "site settings"
+        verbose_name_plural = "site settings"
+        constraints = [models.CheckConstraint(condition=Q(id=1), name="site_settings_singleton")]
+
+    def __str__(self) -> str:
+        return self.publisher_name
+
+    @classmethod
+    def load(cls) -> SiteSettings:
+        obj, _ = cls.objects.get_or_create(pk=1)
+        return obj
