@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.db.models import Q, QuerySet
 
 from claims.models import Claim
 
@@ -11,23 +16,131 @@ from claims.models import Claim
 @dataclass(frozen=True)
 class TextPiece:
     text: str
-    claim: Claim | None = None
+    claim: Claim | None = None  # the innermost claim covering this run, which a click opens
+    anchor: bool = False  # True on the first run of `claim`: the `#span-<id>` target
+    layers: int = 0  # how many claims cover this run (atomic claims nest inside sentences)
 
 
 def article_text_pieces(body: str, claims: Iterable[Claim]) -> list[TextPiece]:
-    """Cut the article body into plain runs and claim highlights, in order.
+    """Cut the article body into runs at every claim boundary, in order.
 
-    A claim overlapping one already placed is left out of the text (it is still listed beside it).
+    Claims may nest (atomic claims inside a sentence): each run links to the shortest claim
+    covering it, so every claim stays clickable.
     """
+    spans = [c for c in claims if 0 <= c.start < c.end <= len(body)]
+    cuts = sorted({0, len(body), *(c.start for c in spans), *(c.end for c in spans)})
+    by_start = sorted(spans, key=lambda c: (c.start, -c.end))
+    anchored: set[int] = set()
     pieces: list[TextPiece] = []
-    cursor = 0
-    for claim in sorted(claims, key=lambda c: (c.start, -c.end)):
-        if claim.start < cursor or claim.end > len(body):
+    for left, right in zip(cuts, cuts[1:], strict=False):
+        covering = [c for c in by_start if c.start <= left and c.end >= right]
+        if not covering:
+            pieces.append(TextPiece(body[left:right]))
             continue
-        if claim.start > cursor:
-            pieces.append(TextPiece(body[cursor : claim.start]))
-        pieces.append(TextPiece(body[claim.start : claim.end], claim))
-        cursor = claim.end
-    if cursor < len(body):
-        pieces.append(TextPiece(body[cursor:]))
+        innermost = min(covering, key=lambda c: (c.end - c.start, c.start))
+        anchor = innermost.pk not in anchored
+        anchored.add(innermost.pk)
+        pieces.append(TextPiece(body[left:right], innermost, anchor, len(covering)))
     return pieces
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    article: int | None = None
+    status: str = ""
+    kind: str = ""
+    min_score: float | None = None
+    assignee: str = ""  # "", "me", "none" or a user id
+    search: str = ""
+
+
+def claim_queue(*, filters: QueueFilters, user: User) -> QuerySet[Claim]:
+    """Return claims for triage, highest score first, with what a row shows loaded up front."""
+    claims = Claim.objects.select_related("article", "assignee").prefetch_related("tags")
+    if filters.article:
+        claims = claims.filter(article_id=filters.article)
+    if filters.status:
+        claims = claims.filter(status=filters.status)
+    if filters.kind:
+        claims = claims.filter(kind=filters.kind)
+    if filters.min_score is not None:
+        claims = claims.filter(score__gte=filters.min_score)
+    if filters.assignee == "me":
+        claims = claims.filter(assignee=user)
+    elif filters.assignee == "none":
+        claims = claims.filter(assignee__isnull=True)
+    elif filters.assignee.isdigit():
+        claims = claims.filter(assignee_id=int(filters.assignee))
+    if filters.search:
+        claims = claims.filter(claim_text__icontains=filters.search)
+    return claims.order_by("-score", "article_id", "start", "id")
+
+
+def claim_context(claim: Claim, *, radius: int = 320) -> tuple[str, str, str]:
+    """Return the article text just before, at and after the claim's quote."""
+    body = claim.article.body
+    before_start = max(0, claim.start - radius)
+    after_end = min(len(body), claim.end + radius)
+    before = ("…" if before_start else "") + body[before_start : claim.start]
+    after = body[claim.end : after_end] + ("…" if after_end < len(body) else "")
+    return before, body[claim.start : claim.end], after
+
+
+def reviewers() -> QuerySet[User]:
+    """Return everyone a claim can be assigned to."""
+    return (
+        User.objects.filter(is_active=True)
+        .filter(Q(groups__name__in=["Reviewer", "Editor", "Admin"]) | Q(is_superuser=True))
+        .distinct()
+        .order_by("username")
+    )
+
+
+@dataclass(frozen=True)
+class FieldDiff:
+    field: str
+    old: str
+    new: str
+
+    @property
+    def changed(self) -> bool:
+        return self.old != self.new
+
+    def pieces(self) -> list[tuple[str, str]]:
+        """Return (op, text) word runs: op is "", "del" or "ins"."""
+        old_words = self.old.split(" ")
+        new_words = self.new.split(" ")
+        out: list[tuple[str, str]] = []
+        matcher = difflib.SequenceMatcher(a=old_words, b=new_words, autojunk=False)
+        for op, a1, a2, b1, b2 in matcher.get_opcodes():
+            if op == "equal":
+                out.append(("", " ".join(old_words[a1:a2])))
+                continue
+            if a2 > a1:
+                out.append(("del", " ".join(old_words[a1:a2])))
+            if b2 > b1:
+                out.append(("ins", " ".join(new_words[b1:b2])))
+        return out
+
+
+def _flatten(snapshot: dict[str, Any]) -> dict[str, str]:
+    flat = {
+        "Rating": str(snapshot.get("rating", "")),
+        "Summary": str(snapshot.get("summary", "")),
+        "Rationale": str(snapshot.get("rationale", "")),
+    }
+    for index, citation in enumerate(snapshot.get("citations", []), start=1):
+        flat[f"Citation {index}"] = " · ".join(
+            str(citation.get(k, ""))
+            for k in ("stance", "url", "title", "publisher", "quote")
+            if citation.get(k)
+        )
+    return flat
+
+
+def snapshot_diff(old: dict[str, Any], new: dict[str, Any]) -> list[FieldDiff]:
+    """Compare two verdict snapshots field by field."""
+    a, b = _flatten(old), _flatten(new)
+    return [
+        FieldDiff(field, a.get(field, ""), b.get(field, "")) for field in dict.fromkeys([*a, *b])
+    ]

@@ -1,10 +1,26 @@
 from django.urls import path
 
-from claims import views
+from claims.views import articles, triage, verdicts
 
 urlpatterns = [
-    path("", views.article_list, name="article_list"),
-    path("articles/new/", views.article_new, name="article_new"),
-    path("articles/<int:pk>/", views.article_detail, name="article_detail"),
-    path("articles/<int:pk>/retry/", views.article_retry, name="article_retry"),
+    path("", articles.article_list, name="article_list"),
+    path("articles/new/", articles.article_new, name="article_new"),
+    path("articles/<int:pk>/", articles.article_detail, name="article_detail"),
+    path("articles/<int:pk>/retry/", articles.article_retry, name="article_retry"),
+    path("articles/<int:pk>/claims/new/", triage.claim_create_view, name="claim_create"),
+    path("queue/", triage.claim_queue_view, name="claim_queue"),
+    path("queue/bulk/", triage.claim_queue_bulk, name="claim_queue_bulk"),
+    path("claims/<int:pk>/", triage.claim_detail, name="claim_detail"),
+    path("claims/<int:pk>/edit/", triage.claim_edit_view, name="claim_edit"),
+    path("claims/<int:pk>/quick-edit/", triage.claim_quick_edit, name="claim_quick_edit"),
+    path("claims/<int:pk>/status/", triage.claim_set_status, name="claim_set_status"),
+    path("claims/<int:pk>/assign/", triage.claim_assign_view, name="claim_assign"),
+    path("claims/<int:pk>/split/", triage.claim_split_view, name="claim_split"),
+    path("claims/<int:pk>/merge/", triage.claim_merge_view, name="claim_merge"),
+    path("claims/<int:pk>/comments/", triage.comment_add_view, name="comment_add"),
+    path("claims/<int:pk>/verdict/", verdicts.verdict_edit, name="verdict_edit"),
+    path("editor/", verdicts.editor_queue, name="editor_queue"),
+    path("verdicts/<int:pk>/", verdicts.verdict_review, name="verdict_review"),
+    path("verdicts/<int:pk>/decide/", verdicts.verdict_decide, name="verdict_decide"),
+    path("my/", verdicts.my_work, name="my_work"),
 ]

@@ -9,10 +9,12 @@ from claims import services
 from claims.forms import ArticleForm
 from claims.ingest import IngestError
 from claims.models import Article
+from claims.permissions import Action, require
 from claims.selectors import article_text_pieces
 
 
 def article_list(request: HttpRequest) -> HttpResponse:
+    require(request.user, Action.VIEW)
     articles = list(Article.objects.with_claim_counts().select_related("added_by")[:200])
     context = {
         "articles": articles,
@@ -24,6 +26,7 @@ def article_list(request: HttpRequest) -> HttpResponse:
 
 
 def article_new(request: HttpRequest) -> HttpResponse:
+    require(request.user, Action.VIEW)
     form = ArticleForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -50,6 +53,7 @@ def article_new(request: HttpRequest) -> HttpResponse:
 
 
 def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    require(request.user, Action.VIEW)
     article = get_object_or_404(Article, pk=pk)
     claims = list(article.claims.select_related("assignee").order_by("start", "end"))
     context = {
