@@ -1,6 +1,18 @@
 from django.contrib import admin
+from django.http import HttpRequest
 
-from claims.models import Article, Citation, Claim, HistoryEvent, Rating, Verdict
+from claims.models import (
+    Article,
+    Citation,
+    Claim,
+    Comment,
+    HistoryEvent,
+    Rating,
+    SiteSettings,
+    Tag,
+    Verdict,
+    VerdictRevision,
+)
 
 
 @admin.register(Article)
@@ -49,3 +61,32 @@ class HistoryEventAdmin(admin.ModelAdmin):
     list_display = ["created_at", "action", "from_state", "to_state", "actor", "article"]
     list_filter = ["action"]
     raw_id_fields = ["article", "claim", "verdict", "actor"]
+
+
+@admin.register(SiteSettings)
+class SiteSettingsAdmin(admin.ModelAdmin):
+    list_display = ["publisher_name", "publisher_url"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        # One row only: the newsroom's own details.
+        return not SiteSettings.objects.exists()
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(Tag)
+class TagAdmin(admin.ModelAdmin):
+    search_fields = ["name"]
+
+
+@admin.register(Comment)
+class CommentAdmin(admin.ModelAdmin):
+    list_display = ["claim", "author", "created_at"]
+    raw_id_fields = ["claim", "author"]
+
+
+@admin.register(VerdictRevision)
+class VerdictRevisionAdmin(admin.ModelAdmin):
+    list_display = ["verdict", "version", "submitted_by", "created_at"]
+    raw_id_fields = ["verdict", "submitted_by"]

@@ -28,7 +28,10 @@
   }
 
   function select(row) {
-    rows().forEach((r) => r.classList.remove("current"));
+    rows().forEach((r) => {
+      r.classList.remove("current");
+      r.removeAttribute("aria-current");
+    });
     if (!row) return;
     row.classList.add("current");
     row.setAttribute("aria-current", "true");
@@ -135,6 +138,16 @@
         return;
     }
     event.preventDefault();
+  });
+
+  // Clicking or tabbing into a row makes it the current one, so the keys act on what you see.
+  document.addEventListener("focusin", function (event) {
+    const row = event.target.closest && event.target.closest("tr.queue-row");
+    if (row && row.dataset.claim !== currentId) {
+      rows().forEach((r) => r.classList.remove("current"));
+      row.classList.add("current");
+      currentId = row.dataset.claim;
+    }
   });
 
   document.addEventListener("htmx:afterSwap", function () {
