@@ -196,9 +196,10 @@ def claim_split(*, claim: Claim, actor: User, at: int, version: int | None = Non
     if claim.verdicts.exists():
         raise InvalidTransition("This claim has a verdict in progress: it cannot be split.")
     body = claim.article.body
-    first = _trimmed(body, claim.start, at)
-    second = _trimmed(body, at, claim.end)
-    if not (claim.start < at < claim.end) or first[0] == first[1] or second[0] == second[1]:
+    inside = claim.start < at < claim.end
+    first = _trimmed(body, claim.start, at) if inside else (0, 0)
+    second = _trimmed(body, at, claim.end) if inside else (0, 0)
+    if first[0] == first[1] or second[0] == second[1]:
         raise WorkflowError("Choose a point inside the claim that leaves text on both sides.")
     with transaction.atomic():
         quantities = list(claim.quantities or [])

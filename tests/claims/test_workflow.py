@@ -223,3 +223,10 @@ def test_bulk_accept_changes_each_claim_once_with_history(rita: User) -> None:
     assert services.claims_bulk_set_status(claim_ids=ids, actor=rita, status="accepted") == len(ids)
     assert services.claims_bulk_set_status(claim_ids=ids, actor=rita, status="accepted") == 0
     assert HistoryEvent.objects.filter(action="status").count() == len(ids)
+
+
+@pytest.mark.parametrize("at", [-5, 10_000_000])
+def test_split_point_outside_the_article_is_refused(rita: User, at: int) -> None:
+    claim = make_claim()
+    with pytest.raises(WorkflowError):
+        services.claim_split(claim=claim, actor=rita, at=at)
