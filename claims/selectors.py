@@ -8,9 +8,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import User
-from django.db.models import Q, QuerySet
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.db import connection
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 
-from claims.models import Claim
+from claims.models import Article, Claim
 
 
 @dataclass(frozen=True)
@@ -144,3 +146,66 @@ def snapshot_diff(old: dict[str, Any], new: dict[str, Any]) -> list[FieldDiff]:
     return [
         FieldDiff(field, a.get(field, ""), b.get(field, "")) for field in dict.fromkeys([*a, *b])
     ]
+
+
+SEARCH_CONFIG = "english"
+
+
+def _clean(query: str) -> str:
+    # PostgreSQL refuses NUL in text, and other control characters carry no meaning here.
+    return "".join(ch for ch in query if ch.isprintable() or ch == " ")[:200].strip()
+
+
+def _words(query: str) -> list[str]:
+    return [w for w in query.split() if len(w) > 1][:12]
+
+
+def claims_search(claims: QuerySet[Claim], query: str) -> QuerySet[Claim]:
+    """Rank claims against a full-text query, best first.
+
+    PostgreSQL uses the GIN index on the same expression (migration 0004); SQLite, the
+    embedded default, ranks by how many of the words a claim contains.
+    """
+    query = _clean(query)
+    if not query:
+        return claims.none()
+    if connection.vendor == "postgresql":
+        vector = SearchVector("claim_text", "text", config=SEARCH_CONFIG)
+        search = SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
+        return (
+            claims.annotate(document=vector, rank=SearchRank(vector, search))
+            .filter(document=search)
+            .order_by("-rank", "id")
+        )
+    return _rank_by_words(claims, query, ["claim_text", "text"])
+
+
+def articles_search(articles: QuerySet[Article], query: str) -> QuerySet[Article]:
+    query = _clean(query)
+    if not query:
+        return articles.none()
+    if connection.vendor == "postgresql":
+        vector = SearchVector("title", "body", config=SEARCH_CONFIG)
+        search = SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
+        return (
+            articles.annotate(document=vector, rank=SearchRank(vector, search))
+            .filter(document=search)
+            .order_by("-rank", "-id")
+        )
+    return _rank_by_words(articles, query, ["title", "body"])
+
+
+def _rank_by_words(queryset: QuerySet[Any], query: str, fields: list[str]) -> QuerySet[Any]:
+    words = _words(query) or [query.strip()]
+    hits = [Q(**{f"{field}__icontains": word}) for word in words for field in fields]
+    rank = sum(
+        (
+            Case(When(hit, then=Value(1)), default=Value(0), output_field=IntegerField())
+            for hit in hits
+        ),
+        Value(0),
+    )
+    match = Q()
+    for hit in hits:
+        match |= hit
+    return queryset.filter(match).annotate(rank=rank).order_by("-rank", "-id")

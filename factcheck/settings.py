@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.postgres",
     "rest_framework",
     "rest_framework.authtoken",
     "django_filters",
@@ -211,16 +212,18 @@ CELERY_BEAT_SCHEDULE = {
 
 # --- API ---------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
+    # Token first: DRF takes the first class's WWW-Authenticate header, which makes a missing
+    # or bad token a 401 (log in) rather than a 403 (not allowed).
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PERMISSION_CLASSES": ["claims.api.errors.HasWorkbenchRole"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "claims.api.views.exception_handler",
+    "EXCEPTION_HANDLER": "claims.api.errors.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Factcheck Workbench API",
@@ -231,6 +234,15 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "claims.api.schema.add_error_responses",
+    ],
+    "ENUM_NAME_OVERRIDES": {
+        "ArticleStatusEnum": "claims.models.ArticleStatus",
+        "ClaimStatusEnum": "claims.models.ClaimStatus",
+        "VerdictStatusEnum": "claims.models.VerdictStatus",
+    },
 }
 
 LOGGING = {

@@ -9,3 +9,6 @@ urlpatterns = [
     path("api/", include("claims.api.urls")),
     path("", include("claims.urls")),
 ]
+
+handler404 = "claims.api.errors.not_found"
+handler500 = "claims.api.errors.server_error"
