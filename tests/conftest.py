@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 import shutil
 import socket
@@ -14,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.apps import apps as django_apps
 from django.contrib.auth.models import Group, User
 
 from factcheck.celery import app as celery_app
@@ -68,6 +70,17 @@ def redis_url() -> str:
     except redis.RedisError as exc:
         require_service("Redis", f"{REDIS_URL}: {exc}")
     return REDIS_URL
+
+
+@pytest.fixture
+def workbench_defaults(transactional_db: None) -> None:
+    """Put back the roles and rating scale that migration 0002 creates.
+
+    A transactional test's flush empties every table. Django's serialized_rollback would restore
+    them, but it cannot reach the database connection from inside Playwright's greenlet.
+    """
+    migration = importlib.import_module("claims.migrations.0002_span_trigger_groups_ratings")
+    migration.add_groups_and_ratings(django_apps, None)
 
 
 @pytest.fixture

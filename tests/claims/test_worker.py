@@ -1,35 +1,96 @@
-"""A real Celery worker process on real Redis splits what the API ingests."""
+"""A real Celery worker process on real Redis splits what the API ingests, then the newsroom
+runs the whole workflow over HTTP with tokens."""
 
 from __future__ import annotations
 
 import pytest
+from django.contrib.auth.models import User
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from tests.claims.factories import make_user
 from tests.conftest import WorkerProcess, wait_for
 
 
-@pytest.mark.worker
-# serialized_rollback: restore the roles and rating scale the migrations made after the flush.
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_worker_splits_an_article_posted_to_the_api(
-    celery_worker: WorkerProcess, reviewer, seed_text: str
-) -> None:
+def token_client(user: User) -> APIClient:
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=reviewer).key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    return client
 
-    response = client.post(
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_newsroom_day_over_the_api_with_a_real_worker(
+    celery_worker: WorkerProcess, seed_text: str, workbench_defaults: None
+) -> None:
+    reviewer = token_client(make_user("rita", "Reviewer"))
+    editor = token_client(make_user("eddie", "Editor"))
+
+    response = reviewer.post(
         "/api/articles/", {"title": "Trade war", "body": seed_text}, format="json"
     )
     assert response.status_code == 201, response.content
     article_id = response.json()["id"]
 
     def split() -> bool:
-        return client.get(f"/api/articles/{article_id}/").json()["status"] == "split"
+        return reviewer.get(f"/api/articles/{article_id}/").json()["status"] == "split"
 
     assert wait_for(split, timeout=60), celery_worker.output()[-3000:]
-    claims = client.get(f"/api/claims/?article={article_id}").json()
-    detail = client.get(f"/api/articles/{article_id}/").json()
-    assert claims["count"] == detail["claim_count"] > 5
+    claims = reviewer.get(f"/api/claims/?article={article_id}&min_score=0.5").json()
+    detail = reviewer.get(f"/api/articles/{article_id}/").json()
+    assert detail["claim_count"] > 5 and claims["count"] > 2
     for claim in claims["results"]:
         assert seed_text[claim["start"] : claim["end"]] == claim["text"]
+
+    first, second = claims["results"][:2]
+    for claim in (first, second):
+        accepted = reviewer.patch(
+            f"/api/claims/{claim['id']}/",
+            {"status": "accepted", "version": claim["version"]},
+            format="json",
+        )
+        assert accepted.status_code == 200
+    stale = reviewer.patch(
+        f"/api/claims/{first['id']}/",
+        {"status": "dismissed", "version": first["version"]},
+        format="json",
+    )
+    assert stale.status_code == 409 and stale.json()["current"]["status"] == "accepted"
+
+    rating = next(r for r in reviewer.get("/api/ratings/").json() if r["label"] == "Half true")
+    verdict = reviewer.post(
+        f"/api/claims/{first['id']}/verdicts/",
+        {
+            "rating": rating["id"],
+            "summary": first["claim"][:75],
+            "rationale": "Checked against the **official** figures.",
+            "citations": [
+                {
+                    "url": "https://www.usgs.gov/centers/national-minerals-information-center",
+                    "title": "USGS minerals",
+                    "stance": "refutes",
+                },
+                {
+                    "url": "https://www.bloomberg.com/",
+                    "publisher": "Bloomberg",
+                    "stance": "supports",
+                },
+            ],
+        },
+        format="json",
+    ).json()
+    submitted = reviewer.post(
+        f"/api/verdicts/{verdict['id']}/submit/", {"version": verdict["version"]}, format="json"
+    )
+    assert submitted.status_code == 200, submitted.content
+    version = submitted.json()["version"]
+    assert (
+        reviewer.post(
+            f"/api/verdicts/{verdict['id']}/approve/", {"version": version}, format="json"
+        ).status_code
+        == 403
+    )
+    approved = editor.post(
+        f"/api/verdicts/{verdict['id']}/approve/", {"version": version}, format="json"
+    )
+    assert approved.status_code == 200 and approved.json()["status"] == "approved"

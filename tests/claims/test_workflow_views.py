@@ -47,7 +47,7 @@ def many_claims(count: int) -> Article:
 @pytest.mark.django_db
 def test_queue_runs_a_constant_number_of_queries(
     count: int, rita: User, django_assert_max_num_queries
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     article = many_claims(count)
     for claim in Claim.objects.filter(article=article)[:5]:
         services.claim_edit(claim=claim, actor=rita, tags=["economy"])
@@ -63,7 +63,7 @@ def test_queue_runs_a_constant_number_of_queries(
 @pytest.mark.django_db
 def test_claim_page_runs_a_constant_number_of_queries(
     count: int, rita: User, eddie: User, django_assert_max_num_queries
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     many_claims(count)
     claim = make_claim()
     for i in range(5):

@@ -40,3 +40,8 @@ def page(browser):
     page.set_default_timeout(20_000)
     yield page
     context.close()
+
+
+@pytest.fixture(autouse=True)
+def _defaults(workbench_defaults: None) -> None:
+    """Every browser test starts with the roles and the rating scale in place."""

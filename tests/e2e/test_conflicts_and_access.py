@@ -23,11 +23,11 @@ els => els
 
 
 def unlabelled_controls(page: Page) -> list[str]:
-    return page.locator("input, select, textarea, button").evaluate_all(UNLABELLED)  # type: ignore[no-any-return]
+    return page.locator("input, select, textarea, button").evaluate_all(UNLABELLED)
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_two_browsers_editing_one_verdict_keep_both_versions(live_server, browser) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.django_db(transaction=True)
+def test_two_browsers_editing_one_verdict_keep_both_versions(live_server, browser) -> None:
     rita = make_user("rita", "Reviewer")
     claim = make_claim()
     services.verdict_save_draft(claim=claim, author=rita, data=good_input(summary="Original"))
@@ -58,8 +58,8 @@ def test_two_browsers_editing_one_verdict_keep_both_versions(live_server, browse
     assert Verdict.objects.get().summary == "Summary from the second window"
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_every_control_on_every_screen_has_a_label(live_server, browser) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.django_db(transaction=True)
+def test_every_control_on_every_screen_has_a_label(live_server, browser) -> None:
     rita = make_user("rita", "Reviewer")
     eddie = make_user("eddie", "Editor")
     claim = make_claim()
@@ -84,8 +84,8 @@ def test_every_control_on_every_screen_has_a_label(live_server, browser) -> None
     assert unlabelled_controls(page) == [], "verdict form"
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_reviewer_selects_missed_words_in_the_article_and_adds_them(live_server, browser) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.django_db(transaction=True)
+def test_reviewer_selects_missed_words_in_the_article_and_adds_them(live_server, browser) -> None:
     rita = make_user("rita", "Reviewer")
     claim = make_claim()
     article = claim.article

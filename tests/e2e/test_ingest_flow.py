@@ -10,8 +10,7 @@ from tests.conftest import ARTIFACTS, SEEDS, WorkerProcess
 pytestmark = [pytest.mark.e2e, pytest.mark.worker]
 
 
-# serialized_rollback: restore the roles and rating scale the migrations made after the flush.
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_reviewer_pastes_an_article_and_sees_its_claims_highlighted(
     live_server, page, reviewer, celery_worker: WorkerProcess
 ) -> None:

@@ -28,7 +28,7 @@ def shot(page: Page, name: str) -> None:
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_triage_verdict_changes_requested_revision_and_approval(live_server, browser) -> None:
     reviewer = make_user("rita", "Reviewer")
     editor = make_user("eddie", "Editor")

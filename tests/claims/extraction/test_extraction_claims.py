@@ -45,14 +45,17 @@ def test_seed_candidates_are_exact_ordered_spans(path: Path) -> None:
     non_claims = {
         article[s.start : s.end] for s in segment(article) if s.kind not in ("sentence", "bullet")
     }
-    previous_end = 0
+    assert [(c.start, c.end) for c in claims] == sorted({(c.start, c.end) for c in claims})
+    sentences = [s for s in segment(article) if s.kind in ("sentence", "bullet")]
     for c in claims:
         assert article[c.start : c.end] == c.text
-        assert c.start >= previous_end
-        previous_end = c.end
+        (home,) = [s for s in sentences if s.start <= c.start and c.end <= s.end]
         assert c.text == c.text.strip()
         assert not c.text.startswith(("•", "- ", "* "))
-        assert c.claim == " ".join(c.text.split())
+        if (home.start, home.end) == (c.start, c.end):
+            assert c.claim == " ".join(c.text.split())
+        else:
+            assert c.claim.endswith((".", "?", "!")) and len(c.claim.split()) >= 3
         assert c.text not in non_claims
         assert not c.text.startswith(("[Image", "http", "Disclaimer", "Original source"))
         assert c.kind in KINDS
@@ -73,9 +76,9 @@ def test_seed_segments_cover_all_text(path: Path) -> None:
         assert s.start >= previous_end and s.end > s.start
         previous_end = s.end
         covered[s.start : s.end] = b"\x01" * (s.end - s.start)
-    # Anything left over is whitespace, bullet glyphs or stripped list numbers.
+    # Anything left over is whitespace, bullet glyphs, list numbers or a byline colon.
     leftover = "".join(ch for ch, hit in zip(article, covered, strict=True) if not hit)
-    assert set(leftover) <= set(" \t\r\n\xa0•-*0123456789.")
+    assert set(leftover) <= set(" \t\r\n\xa0•-*0123456789.:")
 
 
 @pytest.mark.parametrize(
@@ -101,29 +104,45 @@ def test_seed_000_placeholder_and_disclaimer_are_not_candidates() -> None:
     assert not any("clicking the" in c.text for c in claims)
 
 
-def test_seed_000_critical_minerals() -> None:
-    c = find(extract_claims(read("000")), "15 critical minerals that are 100% dependent on China")
-    assert c.text.startswith("According to previous reports from Bloomberg")
-    assert c.text.endswith("exceed 50% dependence on China.")
-    assert c.checkworthy and c.kind == "quantity"
-    assert "attributed to Bloomberg" in c.reasons
-    values = [(q.value, q.percent) for q in c.quantities]
-    assert values == [(15.0, False), (100.0, True), (30.0, False), (50.0, True)]
+def test_seed_000_critical_minerals_is_two_claims() -> None:
+    claims = extract_claims(read("000"))
+    first = find(claims, "15 critical minerals that are 100% dependent on China")
+    second = find(claims, "nearly 30 others exceed 50% dependence on China")
+    assert first.text.startswith("According to previous reports from Bloomberg")
+    assert first.text.endswith("100% dependent on China")
+    assert second.text == "nearly 30 others exceed 50% dependence on China"
+    assert second.claim == (
+        "According to previous reports from Bloomberg, nearly 30 other critical minerals "
+        "exceed 50% dependence on China."
+    )
+    for c in (first, second):
+        assert c.checkworthy and c.kind == "quantity"
+        assert "attributed to Bloomberg" in c.reasons
+    assert [(q.value, q.percent, q.counted) for q in first.quantities] == [
+        (15.0, False, "critical minerals"),
+        (100.0, True, "dependent on China"),
+    ]
+    assert [(q.value, q.percent) for q in second.quantities] == [(30.0, False), (50.0, True)]
 
 
-def test_seed_002_index_falls() -> None:
-    c = find(extract_claims(read("002")), "Dow Jones, Nasdaq, and S&P 500 falling by 0.99%, 1.36%")
-    assert c.text == (
+def test_seed_002_index_falls_are_three_claims() -> None:
+    article = read("002")
+    sentence = (
         "Amid concerns over tariffs, U.S. stock markets dropped significantly, with the Dow "
         "Jones, Nasdaq, and S&P 500 falling by 0.99%, 1.36%, and 0.95%, respectively."
     )
-    assert c.checkworthy and c.kind == "quantity" and "a percentage" in c.reasons
-    # "S&P 500" is an index name, not a quantity.
-    assert [(q.text, q.value, q.percent) for q in c.quantities] == [
-        ("0.99%", 0.99, True),
-        ("1.36%", 1.36, True),
-        ("0.95%", 0.95, True),
+    at = article.index(sentence)
+    inside = [c for c in extract_claims(article) if at <= c.start < at + len(sentence)]
+    assert [c.claim for c in inside] == [
+        "Dow Jones fell by 0.99%.",
+        "Nasdaq fell by 1.36%.",
+        "S&P 500 fell by 0.95%.",
     ]
+    for c, value in zip(inside, ("0.99%", "1.36%", "0.95%"), strict=True):
+        assert c.text.endswith(value)
+        assert c.checkworthy and c.kind == "quantity" and "a percentage" in c.reasons
+    # "S&P 500" is an index name, not a quantity.
+    assert [q.text for q in inside[-1].quantities] == ["0.99%", "1.36%", "0.95%"]
 
 
 def test_seed_002_other_facts() -> None:

@@ -120,7 +120,8 @@ def kinds(text: str) -> list[tuple[str, str]]:
             "They must consider two issues: 1. Costs will be high; can the U.S. afford it? "
             "2. Even if they manage it, Musk warned them.",
             [
-                "They must consider two issues: 1. Costs will be high; can the U.S. afford it?",
+                "They must consider two issues:",
+                "Costs will be high; can the U.S. afford it?",
                 "Even if they manage it, Musk warned them.",
             ],
             id="inline-enumerators",

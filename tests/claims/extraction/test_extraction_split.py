@@ -1,0 +1,185 @@
+"""Atomic claims inside a sentence: exact sub-spans, standalone wording, typed, scored."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from claims.extraction import checkworthy, extract_claims, score_sentence
+from claims.extraction.quantities import find_quantities
+from claims.extraction.split import split_claims
+
+
+def atoms(sentence: str) -> list[tuple[str, str]]:
+    return [(sentence[a.start : a.end], a.claim) for a in split_claims(sentence, 0, len(sentence))]
+
+
+def test_two_statistics_joined_by_and_are_two_claims() -> None:
+    sentence = (
+        "According to previous reports from Bloomberg, currently, the United States has 15 "
+        "critical minerals that are 100% dependent on China, and nearly 30 others exceed 50% "
+        "dependence on China."
+    )
+    assert atoms(sentence) == [
+        (
+            "According to previous reports from Bloomberg, currently, the United States has 15 "
+            "critical minerals that are 100% dependent on China",
+            "According to previous reports from Bloomberg, currently, the United States has 15 "
+            "critical minerals that are 100% dependent on China.",
+        ),
+        (
+            "nearly 30 others exceed 50% dependence on China",
+            "According to previous reports from Bloomberg, nearly 30 other critical minerals "
+            "exceed 50% dependence on China.",
+        ),
+    ]
+
+
+def test_respectively_pairs_each_item_with_its_value() -> None:
+    sentence = (
+        "U.S. stock markets dropped, with the Dow Jones, Nasdaq, and S&P 500 falling by "
+        "0.99%, 1.36%, and 0.95%, respectively."
+    )
+    assert [claim for _, claim in atoms(sentence)] == [
+        "Dow Jones fell by 0.99%.",
+        "Nasdaq fell by 1.36%.",
+        "S&P 500 fell by 0.95%.",
+    ]
+    spans = [span for span, _ in atoms(sentence)]
+    assert spans[0].startswith("Dow Jones") and spans[0].endswith("0.99%")
+    assert spans[2].startswith("S&P 500") and spans[2].endswith("0.95%")
+
+
+def test_respectively_with_articles_and_two_items() -> None:
+    sentence = (
+        "As of midday, the Shanghai Composite Index and the STAR Market Composite Index rose "
+        "by 0.31% and 0.82%, respectively."
+    )
+    assert [claim for _, claim in atoms(sentence)] == [
+        "Shanghai Composite Index rose by 0.31%.",
+        "STAR Market Composite Index rose by 0.82%.",
+    ]
+
+
+def test_while_clause_with_its_own_number_is_split() -> None:
+    sentence = "Exports rose 5% to $3.2 billion in 2024, while imports fell 3% in the same period."
+    assert [claim for _, claim in atoms(sentence)] == [
+        "Exports rose 5% to $3.2 billion in 2024.",
+        "Imports fell 3% in the same period.",
+    ]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "He said that, and she left.",
+        "Tariffs hit 145%, and markets fell.",  # the second clause has no number of its own
+        "“We sold 40 tons, and they bought 30 tons,” the minister said.",  # one quote, one claim
+    ],
+)
+def test_sentences_without_separate_statistics_stay_whole(sentence: str) -> None:
+    assert atoms(sentence) == [(sentence, sentence)]
+
+
+def test_atoms_become_candidates_with_exact_unique_spans() -> None:
+    article = (
+        "Markets Slide\n\nThe Dow, Nasdaq and S&P 500 fell 1%, 2% and 3%, respectively. "
+        "Oil rose 4% on Monday, and gold gained 2% on Tuesday."
+    )
+    claims = extract_claims(article)
+    assert [c.claim for c in claims] == [
+        "Dow fell 1%.",
+        "Nasdaq fell 2%.",
+        "S&P 500 fell 3%.",
+        "Oil rose 4% on Monday.",
+        "Gold gained 2% on Tuesday.",
+    ]
+    assert len({(c.start, c.end) for c in claims}) == len(claims)
+    for c in claims:
+        assert article[c.start : c.end] == c.text
+        assert c.kind == "quantity" and c.checkworthy
+        for q in c.quantities:
+            assert article[q.start : q.end] == q.text
+
+
+def test_quantities_name_the_thing_counted_and_the_date() -> None:
+    (tariff,) = find_quantities(
+        "Trump’s 145% tariffs on Chinese goods took effect on April 9, 2025."
+    )
+    assert (tariff.value, tariff.percent, tariff.counted) == (
+        145.0,
+        True,
+        "tariffs on Chinese goods",
+    )
+    assert tariff.date == "April 9, 2025"
+    minerals = find_quantities("the United States has 15 critical minerals that are dependent")
+    assert minerals[0].counted == "critical minerals"
+    (bare,) = find_quantities("prices rose 5% in 2024")
+    assert (bare.counted, bare.date) == ("", "2024")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kind", "reason"),
+    [
+        ("The plant produced 40 tons of steel last year.", "quantity", "a number with a unit"),
+        (
+            "According to Bloomberg, the deal collapsed.",
+            "attribution_quote",
+            "attributed to Bloomberg",
+        ),
+        (
+            "On April 15, Trump signed an executive order on minerals.",
+            "rules_policy",
+            "a dated official action",
+        ),
+        ("I think the tariffs are obviously a mistake.", "opinion", "opinion wording"),
+        ("Prices will rise next year.", "prediction", "prediction"),
+        (
+            "The drought caused crop failures across the region.",
+            "correlation_causation",
+            "cause and effect",
+        ),
+        ("Why did he wait?", "not_a_claim", "question"),
+    ],
+)
+def test_kind_and_readable_reasons(sentence: str, kind: str, reason: str) -> None:
+    verdict = score_sentence(sentence)
+    assert verdict.kind == kind
+    assert reason in verdict.reasons
+
+
+def test_statistic_outscores_opinion_and_question() -> None:
+    stat = score_sentence("Unemployment fell to 3.9% in March, the Labor Department said.")
+    opinion = score_sentence("I believe this is a terrible idea.")
+    question = score_sentence("What will happen next?")
+    assert stat.checkworthy and not opinion.checkworthy and not question.checkworthy
+    assert stat.score > opinion.score and stat.score > question.score
+
+
+def test_missing_model_file_is_a_clear_error(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setattr(checkworthy, "MODEL_DIR", tmp_path)
+    monkeypatch.setattr(checkworthy, "_CACHE", {})
+    with pytest.raises(checkworthy.ModelMissingError, match="linear.json.gz"):
+        checkworthy.linear()
+
+
+def test_importing_the_extractor_loads_no_model_runtime() -> None:
+    code = (
+        "import sys, claims.extraction; "
+        "heavy = {'numpy', 'onnxruntime', 'tokenizers', 'torch', 'sklearn'} & set(sys.modules); "
+        "assert not heavy, heavy"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=Path(__file__).parents[3])
+
+
+def test_pronoun_in_second_claim_is_resolved_to_the_named_subject() -> None:
+    sentence = "Trump raised tariffs to 145% in April, and he cut them to 30% in May."
+    assert atoms(sentence) == [
+        ("Trump raised tariffs to 145% in April", "Trump raised tariffs to 145% in April."),
+        ("he cut them to 30% in May", "Trump cut them to 30% in May."),
+    ]
