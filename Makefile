@@ -13,7 +13,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/factcheck
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: run test test-sqlite check lint typecheck bench chromium migrate seed clean
+.PHONY: run test check lint typecheck bench chromium system-packages migrate seed clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -27,10 +27,24 @@ $(VENV)/.dev-installed: pyproject.toml | $(VENV)/bin/python
 	$(PIP) install --quiet -e '.[dev]'
 	touch $@ $(VENV)/.run-installed
 
+# Debian packages: WeasyPrint's libraries and fonts for PDF reports; Chromium for browser tests.
+RUN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
+TEST_PACKAGES := $(RUN_PACKAGES) chromium
+
+define apt_install
+	@missing=$$(for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages: $$missing"; \
+	  $(SUDO) apt-get update -qq && \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	fi
+endef
+
+system-packages:
+	$(call apt_install,$(RUN_PACKAGES))
+
 chromium:
-	@command -v chromium >/dev/null 2>&1 || { \
-	  echo "Installing Debian's Chromium for the browser tests"; \
-	  $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+	$(call apt_install,$(TEST_PACKAGES))
 
 migrate: $(VENV)/.run-installed
 	$(PY) manage.py migrate --noinput
@@ -39,7 +53,7 @@ seed: migrate
 	$(PY) manage.py create_demo_users
 	$(PY) manage.py ingest seeds/*.txt
 
-run: seed
+run: system-packages seed
 	$(PY) manage.py workbench --port $(PORT)
 
 test: $(VENV)/.dev-installed chromium
@@ -57,4 +71,4 @@ typecheck: $(VENV)/.dev-installed
 check: lint typecheck test
 
 clean:
-	rm -rf $(VENV) db.sqlite3 .test-db.sqlite3* .broker .celerybeat-schedule* staticfiles
+	rm -rf $(VENV) db.sqlite3 .test-db.sqlite3* .broker .celerybeat-schedule* staticfiles exports

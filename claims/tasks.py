@@ -23,10 +23,19 @@ def split_article(*, article_id: int) -> int:
 
 @shared_task(ignore_result=True)
 def requeue_stalled_articles() -> int:
-    return services.articles_requeue_stalled()
+    from claims.services.reports import report_exports_requeue_stalled
+
+    return services.articles_requeue_stalled() + report_exports_requeue_stalled()
 
 
 @worker_ready.connect
 def _requeue_on_start(**_: Any) -> None:
     # Articles saved while no broker answered are picked up as soon as a worker is back.
     services.articles_requeue_stalled(grace_seconds=0)
+
+
+@shared_task(acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
+def build_report_export(*, export_id: int) -> bool:
+    from claims.services.reports import report_export_build
+
+    return report_export_build(export_id=export_id)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from claims.views import articles, triage, verdicts
+from claims.views import articles, reports, triage, verdicts
 
 urlpatterns = [
     path("", articles.article_list, name="article_list"),
@@ -23,4 +23,14 @@ urlpatterns = [
     path("verdicts/<int:pk>/", verdicts.verdict_review, name="verdict_review"),
     path("verdicts/<int:pk>/decide/", verdicts.verdict_decide, name="verdict_decide"),
     path("my/", verdicts.my_work, name="my_work"),
+    path("articles/<int:pk>/report/", reports.article_report, name="article_report"),
+    path("reports/", reports.reports_index, name="reports"),
+    path("reports/exports/<int:pk>/", reports.report_export, name="report_export"),
+    path(
+        "reports/exports/<int:pk>/download/",
+        reports.report_export_download,
+        name="report_export_download",
+    ),
+    path("reviews/<int:pk>/", reports.public_review, name="public_review"),
+    path("ratings/", reports.rating_scale, name="rating_scale"),
 ]

@@ -164,6 +164,14 @@ ARTICLE_MAX_BYTES = env_int("ARTICLE_MAX_BYTES", 5 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = ARTICLE_MAX_BYTES + 256 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = ARTICLE_MAX_BYTES + 256 * 1024
 
+# --- Reports -----------------------------------------------------------------------------------
+# Public address of the workbench: ClaimReview `url`s and report links are built from it.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+# Selections with more verdicts than this are built by the worker, with progress shown.
+REPORT_ASYNC_THRESHOLD = env_int("REPORT_ASYNC_THRESHOLD", 500)
+# Finished exports are written here and served only to logged-in users.
+EXPORT_ROOT = Path(env_str("EXPORT_ROOT", str(BASE_DIR / "exports")))
+
 # --- Celery ------------------------------------------------------------------------------------
 REDIS_URL = env_str("REDIS_URL", "redis://127.0.0.1:6379/0")
 # `make run` sets CELERY_BROKER_URL to an embedded filesystem broker when Redis does not answer.

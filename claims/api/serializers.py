@@ -4,7 +4,17 @@ from typing import Any
 
 from rest_framework import serializers
 
-from claims.models import Article, Citation, Claim, Comment, HistoryEvent, Rating, Verdict
+from claims.models import (
+    Article,
+    Citation,
+    Claim,
+    Comment,
+    HistoryEvent,
+    Rating,
+    ReportExport,
+    Verdict,
+)
+from claims.reports.render import FORMATS
 from claims.services.verdicts import SUMMARY_MAX
 
 
@@ -262,3 +272,51 @@ class ClaimFilterSerializer(serializers.Serializer):
     )
     min_score = serializers.FloatField(required=False, min_value=0.0, max_value=1.0)
     search = serializers.CharField(required=False, max_length=200, allow_blank=True)
+
+
+class SelectionQuerySerializer(serializers.Serializer):
+    """The query string of GET /api/reports/."""
+
+    rating = serializers.IntegerField(required=False, min_value=1)
+    reviewer = serializers.IntegerField(required=False, min_value=1)
+    publisher = serializers.CharField(required=False, max_length=200, allow_blank=True)
+    format = serializers.ChoiceField(choices=list(FORMATS), required=False, default="html")
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        fields = super().get_fields()
+        # "from" and "to" are Python keywords, so they are declared here.
+        fields["from"] = serializers.DateField(required=False)
+        fields["to"] = serializers.DateField(required=False)
+        return fields
+
+
+class ReportExportSerializer(serializers.ModelSerializer):
+    percent = serializers.IntegerField(read_only=True)
+    status_url = serializers.SerializerMethodField()
+    download_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ReportExport
+        fields = [
+            "id",
+            "format",
+            "filters",
+            "status",
+            "total",
+            "done",
+            "percent",
+            "error",
+            "created_at",
+            "finished_at",
+            "status_url",
+            "download_url",
+        ]
+        read_only_fields = fields
+
+    def get_status_url(self, export: ReportExport) -> str:
+        return f"/api/reports/exports/{export.pk}/"
+
+    def get_download_url(self, export: ReportExport) -> str | None:
+        if export.status != ReportExport.Status.DONE:
+            return None
+        return f"/reports/exports/{export.pk}/download/"

@@ -22,6 +22,13 @@ urlpatterns = [
         name="api_verdict_request_changes",
     ),
     path("ratings/", views.RatingList.as_view(), name="api_rating_list"),
+    path("articles/<int:pk>/report/", views.ArticleReport.as_view(), name="api_article_report"),
+    path("reports/", views.SelectionReport.as_view(), name="api_reports"),
+    path(
+        "reports/exports/<int:pk>/",
+        views.ReportExportDetail.as_view(),
+        name="api_report_export",
+    ),
     path("me/token/", views.MyToken.as_view(), name="api_my_token"),
     path("schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),

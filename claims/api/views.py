@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
@@ -9,10 +10,13 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import generics, status
+from rest_framework import exceptions, generics, status
 from rest_framework.authtoken.models import Token
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.negotiation import BaseContentNegotiation
+from rest_framework.parsers import BaseParser, FormParser, JSONParser, MultiPartParser
+from rest_framework.renderers import BaseRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -21,8 +25,13 @@ from claims import services
 from claims.api import serializers as s
 from claims.errors import VersionConflict
 from claims.ingest import decode_upload
-from claims.models import Article, Claim, Comment, HistoryEvent, Rating, Verdict
+from claims.models import Article, Claim, Comment, HistoryEvent, Rating, ReportExport, Verdict
+from claims.reports import build
+from claims.reports.data import ReportFilters, selection_verdicts
+from claims.reports.render import FORMATS
 from claims.selectors import articles_search, claims_search
+from claims.services.reports import report_export_request
+from claims.views.reports import file_response
 
 
 def _user(request: Request) -> User:
@@ -419,3 +428,91 @@ class MyToken(APIView):
     def delete(self, request: Request) -> Response:
         Token.objects.filter(user=_user(request)).delete()
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+# --- Reports -------------------------------------------------------------------------------
+
+
+class IgnoreFormatNegotiation(BaseContentNegotiation):
+    """`?format=` names the report's format here, not a DRF renderer."""
+
+    def select_parser(self, request: Request, parsers: Iterable[BaseParser]) -> BaseParser | None:
+        return next(iter(parsers), None)
+
+    def select_renderer(
+        self, request: Request, renderers: Iterable[BaseRenderer], format_suffix: str | None = None
+    ) -> tuple[BaseRenderer, str]:
+        renderer = next(iter(renderers))
+        return renderer, renderer.media_type
+
+
+REPORT_FORMAT = OpenApiParameter(
+    "format", str, enum=list(FORMATS), default="html", description="The report's format."
+)
+REPORT_FILE = OpenApiResponse(
+    OpenApiTypes.BINARY,
+    description="The report: text/html, application/pdf, text/csv, application/json, "
+    "text/markdown or application/ld+json (a list of ClaimReview).",
+)
+
+
+class ArticleReport(APIView):
+    content_negotiation_class = IgnoreFormatNegotiation
+
+    @extend_schema(parameters=[REPORT_FORMAT], responses={200: REPORT_FILE})
+    def get(self, request: Request, pk: int) -> Any:
+        article = get_object_or_404(Article, pk=pk)
+        fmt = request.query_params.get("format", "html")
+        try:
+            content = build.article_file(article, fmt)
+        except build.UnknownFormat as exc:
+            raise exceptions.ValidationError({"format": [str(exc)]}) from None
+        return file_response(content, fmt, f"report-{article.title}")
+
+
+class SelectionReport(APIView):
+    content_negotiation_class = IgnoreFormatNegotiation
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("from", OpenApiTypes.DATE, description="Approved on or after."),
+            OpenApiParameter("to", OpenApiTypes.DATE, description="Approved on or before."),
+            OpenApiParameter("rating", int, description="A rating id."),
+            OpenApiParameter("reviewer", int, description="The reviewer's user id."),
+            OpenApiParameter("publisher", str, description="The article's publisher."),
+            REPORT_FORMAT,
+        ],
+        responses={
+            200: REPORT_FILE,
+            202: OpenApiResponse(
+                s.ReportExportSerializer,
+                description="Over the size threshold: built by the worker; poll `status_url`.",
+            ),
+        },
+    )
+    def get(self, request: Request) -> Any:
+        query = s.SelectionQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        params = query.validated_data
+        filters = ReportFilters(
+            date_from=params.get("from"),
+            date_to=params.get("to"),
+            rating=params.get("rating"),
+            reviewer=params.get("reviewer"),
+            publisher=params.get("publisher", ""),
+        )
+        fmt = params.get("format", "html")
+        if selection_verdicts(filters).count() > settings.REPORT_ASYNC_THRESHOLD:
+            export = report_export_request(user=_user(request), filters=filters, fmt=fmt)
+            return Response(
+                s.ReportExportSerializer(export, context={"request": request}).data,
+                status=status.HTTP_202_ACCEPTED,
+            )
+        return file_response(build.selection_file(filters, fmt), fmt, "verdicts")
+
+
+class ReportExportDetail(APIView):
+    @extend_schema(responses={200: s.ReportExportSerializer})
+    def get(self, request: Request, pk: int) -> Response:
+        export = get_object_or_404(ReportExport, pk=pk, requested_by_id=request.user.pk)
+        return Response(s.ReportExportSerializer(export, context={"request": request}).data)

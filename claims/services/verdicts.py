@@ -161,7 +161,19 @@ def verdict_checklist(verdict: Verdict) -> list[CheckItem]:
             bool(summary) and not (rating_label and summary.lower().startswith(rating_label + ":")),
         ),
         CheckItem("At least one citation", verdict.citations.exists()),
+        CheckItem(
+            "The ClaimReview markup passes Google's required fields", _claim_review_ok(verdict)
+        ),
     ]
+
+
+def _claim_review_ok(verdict: Verdict) -> bool:
+    """Build the ClaimReview the approval would publish and check it."""
+    from claims.reports.claimreview import claim_review, validate
+
+    if verdict.rating_id is None or not verdict.summary.strip():
+        return False
+    return validate(claim_review(verdict)).ok
 
 
 def verdict_submit(*, verdict: Verdict, actor: User, version: int | None = None) -> Verdict:
