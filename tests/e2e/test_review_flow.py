@@ -95,10 +95,11 @@ def test_triage_verdict_changes_requested_revision_and_approval(live_server, bro
     shot(rita, "12-claim-panel")
     rita.get_by_role("link", name="Write verdict").click()
     rita.get_by_label("Rating").select_option(label="Mostly false")
-    rita.get_by_label("Claim reviewed (summary)").fill("The US depends on China for 15 minerals")
-    rita.get_by_label("Rationale").fill("USGS lists **12** minerals with full import reliance.")
-    rita.get_by_label("URL", exact=True).fill("https://pubs.usgs.gov/periodicals/mcs2025/")
-    rita.get_by_label("Title", exact=True).fill("Mineral Commodity Summaries 2025")
+    summary = edited.rstrip(".")[:75]
+    rita.get_by_label("Claim reviewed (summary)").fill(summary)
+    rita.get_by_label("Rationale").fill("The exchange's **published** figures differ.")
+    rita.get_by_label("URL", exact=True).fill("https://www.sse.com.cn/market/stockdata/")
+    rita.get_by_label("Title", exact=True).fill("Shanghai Stock Exchange market data")
     rita.get_by_role("button", name="Add citation").click()
     second = rita.locator("[data-citation]").nth(1)
     second.get_by_label("URL", exact=True).fill("https://www.reuters.com/markets/commodities/")
@@ -115,7 +116,7 @@ def test_triage_verdict_changes_requested_revision_and_approval(live_server, bro
     eddie.get_by_role("link", name=re.compile("Approvals")).click()
     shot(eddie, "14-editor-queue")
     eddie.get_by_role("link", name="Review").click()
-    eddie.get_by_label("What needs to change").fill("Name the year of the USGS figures.")
+    eddie.get_by_label("What needs to change").fill("Name the year of the exchange figures.")
     shot(eddie, "15-review")
     eddie.get_by_role("button", name="Request changes").click()
     expect(eddie.get_by_text("Sent back to the reviewer")).to_be_visible()
@@ -124,12 +125,10 @@ def test_triage_verdict_changes_requested_revision_and_approval(live_server, bro
     rita.goto(f"{base}/")
     expect(rita.get_by_text("An editor asked for changes on 1 of your verdicts")).to_be_visible()
     rita.get_by_role("link", name="See what to change").click()
-    expect(rita.get_by_text("Name the year of the USGS figures.")).to_be_visible()
+    expect(rita.get_by_text("Name the year of the exchange figures.")).to_be_visible()
     shot(rita, "16-my-work")
     rita.get_by_role("link", name="Revise").click()
-    rita.get_by_label("Rationale").fill(
-        "USGS 2025 lists **12** minerals with full import reliance."
-    )
+    rita.get_by_label("Rationale").fill("The exchange's **published** figures for 2025 differ.")
     rita.get_by_role("button", name="Submit for approval").click()
     expect(rita.get_by_text("Verdict submitted for approval.")).to_be_visible()
 
@@ -150,3 +149,17 @@ def test_triage_verdict_changes_requested_revision_and_approval(live_server, bro
     shot(eddie, "18-claim-approved")
     eddie.goto(f"{base}/articles/{article.pk}/")
     shot(eddie, "19-article-highlights")
+
+    # --- Reports: download the PDF, read the HTML, open the public page --------------------------
+    with eddie.expect_download() as download_info:
+        eddie.get_by_role("link", name="PDF").click()
+    pdf_path = ARTIFACTS / "article-report.pdf"
+    download_info.value.save_as(pdf_path)
+    assert pdf_path.read_bytes().startswith(b"%PDF")
+    eddie.get_by_role("link", name="Web page").click()
+    expect(eddie.get_by_role("heading", name="Verdicts (1)")).to_be_visible()
+    shot(eddie, "21-html-report")
+    public = eddie.context.browser.new_context().new_page()  # not logged in
+    public.goto(f"{base}/reviews/{verdict.pk}/")
+    expect(public.get_by_role("heading", name=summary)).to_be_visible()
+    shot(public, "22-public-review")
