@@ -17,7 +17,8 @@ UNLABELLED = """
 els => els
   .filter(el => el.type !== 'hidden' && !el.closest('template') && !el.closest('[hidden]'))
   .filter(el => !(el.labels && el.labels.length) && !el.getAttribute('aria-label')
-                && !el.getAttribute('aria-labelledby') && !(el.tagName === 'BUTTON' && el.innerText.trim()))
+                && !el.getAttribute('aria-labelledby')
+                && !(el.tagName === 'BUTTON' && el.innerText.trim()))
   .map(el => el.outerHTML.slice(0, 120))
 """
 
