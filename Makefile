@@ -61,6 +61,10 @@ test: $(VENV)/.dev-installed chromium
 	@echo "--- the same database tests on SQLite, the embedded default"
 	DATABASE_URL= TEST_REDIS_URL=$(TEST_REDIS_URL) $(PY) -m pytest -q -m "not e2e and not worker and not postgres_only" tests/claims
 
+bench: $(VENV)/.dev-installed
+	$(PIP) install --quiet -e '.[bench]'
+	$(PY) bench/run.py
+
 lint: $(VENV)/.dev-installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .

@@ -1,4 +1,4 @@
-"""Pure-Python claim extraction: segment an article, score each sentence.
+"""Pure-Python claim extraction: segment, split into atomic claims, score, type.
 
 No Django here: the app layer stores CandidateClaim rows produced by
 `extract_claims`. Bump EXTRACTOR_VERSION whenever output can change, so stored
@@ -9,21 +9,25 @@ from __future__ import annotations
 
 import re
 
-from .score import CHECKWORTHY_THRESHOLD, assess
+from .quantities import find_quantities
+from .score import CHECKWORTHY_THRESHOLD, Assessment, assess, assess_many
 from .segment import CLAIM_KINDS, Segment, segment
+from .split import split_claims
 from .types import KINDS, CandidateClaim, Quantity
 
-EXTRACTOR_VERSION = "sentence-1"
+EXTRACTOR_VERSION = "atomic-2"
 
 __all__ = [
     "CHECKWORTHY_THRESHOLD",
     "EXTRACTOR_VERSION",
     "KINDS",
+    "Assessment",
     "CandidateClaim",
     "Quantity",
     "Segment",
     "extract_claims",
     "guess_title",
+    "score_sentence",
     "segment",
 ]
 
@@ -33,27 +37,44 @@ _TITLE_SENTENCE_MAX = 120
 
 
 def extract_claims(text: str) -> list[CandidateClaim]:
-    """Return candidate claims (prose sentences and bullet items) in article order."""
-    claims: list[CandidateClaim] = []
+    """Return atomic candidate claims (from prose sentences and bullets) in article order.
+
+    A sentence holding several separately checkable claims yields one candidate
+    each, with its own span inside the sentence; spans are unique per article.
+    """
+    atoms = []
+    seen: set[tuple[int, int]] = set()
     for seg in segment(text):
         if seg.kind not in CLAIM_KINDS:
             continue
-        span = text[seg.start : seg.end]
-        verdict = assess(span, seg.start)
+        for atom in split_claims(text, seg.start, seg.end):
+            if (atom.start, atom.end) not in seen:
+                seen.add((atom.start, atom.end))
+                atoms.append(atom)
+    # Score the standalone wording, all at once; quantities keep article offsets.
+    verdicts = assess_many([atom.claim for atom in atoms])
+    claims = []
+    for atom, verdict in zip(atoms, verdicts, strict=True):
+        span = text[atom.start : atom.end]
         claims.append(
             CandidateClaim(
-                start=seg.start,
-                end=seg.end,
+                start=atom.start,
+                end=atom.end,
                 text=span,
-                claim=_SPACES.sub(" ", span),
+                claim=atom.claim,
                 score=verdict.score,
                 checkworthy=verdict.checkworthy,
                 kind=verdict.kind,
                 reasons=verdict.reasons,
-                quantities=verdict.quantities,
+                quantities=find_quantities(span, atom.start),
             )
         )
     return claims
+
+
+def score_sentence(sentence: str) -> Assessment:
+    """Score one sentence as given (no segmentation or splitting): score, kind, reasons."""
+    return assess(sentence)
 
 
 def guess_title(text: str) -> str:

@@ -96,10 +96,138 @@ _MONTHS = frozenset(
 _CASED_UNITS = frozenset({"MW", "GW", "kW", "TW", "MWh", "GWh", "kWh", "TWh"})
 _YEAR = re.compile(r"(?:19|20)\d\d")
 
+# The thing counted follows the number: "15 critical minerals", "145% tariffs on
+# Chinese goods", "50% dependence on China". Stop at words that end a noun phrase.
+_COUNTED_WORD = re.compile(r"\s+(?:of\s+|on\s+|in\s+)?([A-Za-z][\w’'&-]*)")
+_COUNTED_STOP = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "that",
+        "which",
+        "who",
+        "whom",
+        "whose",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "being",
+        "has",
+        "have",
+        "had",
+        "will",
+        "would",
+        "could",
+        "should",
+        "may",
+        "might",
+        "must",
+        "can",
+        "do",
+        "does",
+        "did",
+        "and",
+        "or",
+        "but",
+        "nor",
+        "to",
+        "by",
+        "from",
+        "for",
+        "with",
+        "as",
+        "at",
+        "than",
+        "then",
+        "this",
+        "these",
+        "those",
+        "it",
+        "its",
+        "their",
+        "his",
+        "her",
+        "our",
+        "your",
+        "since",
+        "until",
+        "after",
+        "before",
+        "during",
+        "while",
+        "when",
+        "where",
+        "if",
+        "because",
+        "so",
+        "such",
+        "more",
+        "less",
+        "most",
+        "least",
+        "respectively",
+        "each",
+        "per",
+        "over",
+        "under",
+        "into",
+        "onto",
+        "about",
+        "around",
+        "nearly",
+        "almost",
+        "up",
+        "down",
+        "off",
+        "out",
+        "also",
+        "only",
+        "just",
+        "even",
+        "additional",
+        "exceed",
+        "exceeds",
+        "exceeded",
+        "exceeding",
+        "rose",
+        "rise",
+        "rises",
+        "fell",
+        "fall",
+        "falls",
+        "dropped",
+        "grew",
+        "increased",
+        "decreased",
+        "declined",
+        "climbed",
+        "jumped",
+        "surged",
+        "reached",
+        "hit",
+    ]
+)
+_COUNTED_MAX = 5
+_DATE_TEXT = re.compile(
+    r"\b(?:January|February|March|April|May|June|July|August|September|October|November"
+    r"|December)\s+\d{1,2}(?:st|nd|rd|th)?(?:,?\s+(?:19|20)\d\d)?\b"
+    r"|\b\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:January|February|March|April|May|June|July"
+    r"|August|September|October|November|December)(?:\s+(?:19|20)\d\d)?\b"
+    r"|\b(?:January|February|March|April|May|June|July|August|September|October|November"
+    r"|December)\s+(?:19|20)\d\d\b"
+    r"|\b(?:in|since|by|from|until|during|before|after)\s+((?:19|20)\d\d)\b"
+)
+
 
 def find_quantities(sentence: str, offset: int = 0) -> tuple[Quantity, ...]:
     """Return the quantities in `sentence`; offsets are shifted by `offset`."""
     found: list[Quantity] = []
+    date_m = _DATE_TEXT.search(sentence)
+    date = (date_m.group(1) or date_m.group()) if date_m else ""
     for m in _QUANTITY.finditer(sentence):
         num = m.group("num")
         cur = (m.group("cur") or m.group("cur2") or "").strip()
@@ -138,9 +266,39 @@ def find_quantities(sentence: str, offset: int = 0) -> tuple[Quantity, ...]:
                 percent=percent,
                 currency=currency,
                 range_to=range_to,
+                date=date,
+                counted=counted_after(sentence, m.end()),
             )
         )
     return tuple(found)
+
+
+def counted_after(sentence: str, end: int) -> str:
+    """Return the noun phrase right after a number ("critical minerals"), or ""."""
+    words: list[str] = []
+    pos = end
+    after_prep = -1  # words taken since "on"/"of"/"in"; a phrase takes two at most there
+    for _ in range(_COUNTED_MAX):
+        m = _COUNTED_WORD.match(sentence, pos)
+        if m is None or after_prep >= 2:
+            break
+        word = m.group(1)
+        if word.lower() in _COUNTED_STOP or (not words and m.group().strip() != word):
+            break
+        lead = m.group()[: m.start(1) - m.start()].strip()
+        if lead:
+            if after_prep >= 0:
+                break
+            after_prep = 0
+        elif after_prep >= 0:
+            after_prep += 1
+        words.extend([lead, word] if lead else [word])
+        pos = m.end()
+        if lead:
+            after_prep = 1
+    while words and words[-1] in ("of", "on", "in"):
+        words.pop()
+    return " ".join(words)
 
 
 def _to_float(num: str) -> float:

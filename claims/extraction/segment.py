@@ -73,7 +73,9 @@ _BOILER_SENTENCE = re.compile(
 #  2. "lowercase.Uppercase" with no space at all: pasted tweets ("reality.That").
 _BOUNDARY = re.compile(
     r"[.?!…]+(?P<close>[\"'”’)\]»]*)(?=\s+(?:[\"“‘'(\[\d¿¡]|[^\W\d_a-z]))"
-    r"|(?<=[a-z%)])[.?!]+(?P<close2>[\"”]?)(?=[A-Z][a-z’'])"
+    r"|(?<=[a-z%)])[.?!]+(?P<close2>[\"”]?)(?=[A-Z][a-z’']|[AI]\s)"
+    # 3. An inline numbered list after a colon: "two issues: 1. Deep-sea mining…".
+    r"|:(?P<close3>)(?=\s+\d{1,2}\.\s+[A-Z])"
 )
 
 # Titles are always followed by a name: never a sentence end.
@@ -240,6 +242,11 @@ _SPEECH_AFTER_QUOTE = re.compile(
     r"replied|noted|argued|insisted|stated|explained|warned|declared|tweeted|posted)\b"
 )
 
+# A byline or desk credit glued to the first sentence: "Rokna Political Desk: The talks…".
+_BYLINE_PREFIX = re.compile(
+    r"(?:[A-Z][\w&.'’-]*\s+){0,4}(?:Desk|Bureau|Newsroom|Staff|Correspondents?|Wire|Reporters?)"
+    r"\s*(?::|—|–|-{1,2})\s+(?=\S)"
+)
 _ENUMERATOR = re.compile(r"\(?\d{1,2}[.)]\s+(?=\S)")
 # Trailing characters ignored when looking for a line's final punctuation.
 _TRAIL_SKIP = "\"'”’)]»*_ \t\xa0"
@@ -361,7 +368,7 @@ def _classify_line(line: str, is_first: bool, has_more: bool) -> str | None:
         return HEADING if n_words <= 5 else None
     if last not in _SENTENCE_END and not _is_emoji_tail(core):
         # A line ending in "and"/"of"/"the" is a sentence broken by a stray newline.
-        if core.rsplit(None, 1)[-1].lower() in _DANGLING:
+        if core.rsplit(None, 1)[-1].lower() in _DANGLING and not _is_title_case(line):
             return None
         # No final punctuation: a heading unless it is a long sentence-case line.
         if n_words <= 12 or _is_title_case(line) or (is_first and has_more):
@@ -420,6 +427,11 @@ def _split_sentences(text: str, a: int, b: int, kind: str, out: list[Segment]) -
         p = m.start()
         # No-space boundary: skip URLs, e-mail addresses and file names.
         if m.group("close2") is not None and _in_url(text, start, p, b):
+            continue
+        if m.group("close3") is not None:
+            # Keep the colon with the lead-in; the item starts after the space.
+            _emit(text, start, m.end(), kind, out)
+            start = m.end()
             continue
         if text[p] == "." and not _period_ends(text, start, p, m.end(), b):
             continue
@@ -489,6 +501,11 @@ def _emit(text: str, a: int, b: int, kind: str, out: list[Segment]) -> None:
     enum = _ENUMERATOR.match(text, a, b)
     if enum is not None:
         a = enum.end()
+        stripped = text[a:b]
+    byline = _BYLINE_PREFIX.match(text, a, b)
+    if byline is not None:
+        out.append(Segment(a, a + len(text[a : byline.end()].rstrip(" :—–-")), BOILERPLATE))
+        a = byline.end()
         stripped = text[a:b]
     if _BOILER_SENTENCE.search(stripped):
         kind = BOILERPLATE
