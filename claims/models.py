@@ -66,6 +66,20 @@ class ArticleQuerySet(models.QuerySet["Article"]):
         )
 
 
+class ClaimQuerySet(models.QuerySet["Claim"]):
+    def untouched(self) -> ClaimQuerySet:
+        """Return extractor candidates nobody has acted on: safe to replace on a re-split."""
+        return self.filter(
+            origin="extractor",
+            status=ClaimStatus.CANDIDATE,
+            version=1,
+            assignee__isnull=True,
+            verdicts__isnull=True,
+            comments__isnull=True,
+            tags__isnull=True,
+        )
+
+
 class Article(models.Model):
     Status = ArticleStatus
 
@@ -167,6 +181,8 @@ class Claim(models.Model):
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ClaimQuerySet.as_manager()
 
     class Meta:
         ordering = ["article_id", "start", "end"]

@@ -21,6 +21,16 @@ def split_article(*, article_id: int) -> int:
     return services.article_split(article_id=article_id)
 
 
+@shared_task(
+    acks_late=True,
+    autoretry_for=(OperationalError,),
+    retry_backoff=True,
+    max_retries=5,
+)
+def resplit_article(*, article_id: int) -> int:
+    return services.article_resplit(article_id=article_id)
+
+
 @shared_task(ignore_result=True)
 def requeue_stalled_articles() -> int:
     from claims.services.reports import report_exports_requeue_stalled

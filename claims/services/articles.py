@@ -119,7 +119,36 @@ def article_split(*, article_id: int) -> int:
     )
     if claimed != 1:
         return 0  # another worker has it, or it is done
+    return _article_extract_and_store(article_id=article_id, lease=now)
 
+
+def article_resplit(*, article_id: int) -> int:
+    """Split an article again with the current extractor; return how many claims were added.
+
+    Claims a reviewer touched (accepted, dismissed, edited, tagged, assigned, commented, with a
+    verdict, or added by hand) are kept as they are; untouched candidates of an older extractor
+    are replaced, and no span is stored twice.
+    """
+    now = timezone.now()
+    claimed = (
+        Article.objects.filter(
+            pk=article_id, status__in=[Article.Status.SPLIT, Article.Status.FAILED]
+        )
+        .exclude(extractor_version=extraction.EXTRACTOR_VERSION)
+        .update(
+            status=Article.Status.SPLITTING,
+            split_started_at=now,
+            split_attempts=F("split_attempts") + 1,
+            updated_at=now,
+        )
+    )
+    if claimed != 1:
+        return 0  # already current, or being split right now
+    return _article_extract_and_store(article_id=article_id, lease=now)
+
+
+def _article_extract_and_store(*, article_id: int, lease: datetime) -> int:
+    now = lease
     body = Article.objects.values_list("body", flat=True).get(pk=article_id)
     try:
         # Extract outside any transaction: it is CPU work and must not hold row locks.
@@ -150,7 +179,11 @@ def _article_store_claims(
         )
         if article is None:
             return 0  # our lease lapsed and another worker took the article over
-        taken = set(Claim.objects.filter(article=article).values_list("start", "end"))
+        existing = Claim.objects.filter(article=article)
+        untouched = existing.untouched().exclude(extractor_version=extraction.EXTRACTOR_VERSION)
+        replaced = untouched.count()
+        untouched.delete()
+        taken = set(existing.values_list("start", "end"))
         new_claims = [
             Claim(
                 article=article,
@@ -180,7 +213,8 @@ def _article_store_claims(
             action="split",
             from_state=Article.Status.SPLITTING,
             to_state=Article.Status.SPLIT,
-            note=f"{len(new_claims)} candidate claims ({extraction.EXTRACTOR_VERSION})",
+            note=f"{len(new_claims)} candidate claims ({extraction.EXTRACTOR_VERSION})"
+            + (f", replacing {replaced} untouched ones" if replaced else ""),
         )
     return len(new_claims)
 
