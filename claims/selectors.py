@@ -161,38 +161,30 @@ def _words(query: str) -> list[str]:
 
 
 def claims_search(claims: QuerySet[Claim], query: str) -> QuerySet[Claim]:
-    """Rank claims against a full-text query, best first.
-
-    PostgreSQL uses the GIN index on the same expression (migration 0004); SQLite, the
-    embedded default, ranks by how many of the words a claim contains.
-    """
-    query = _clean(query)
-    if not query:
-        return claims.none()
-    if connection.vendor == "postgresql":
-        vector = SearchVector("claim_text", "text", config=SEARCH_CONFIG)
-        search = SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
-        return (
-            claims.annotate(document=vector, rank=SearchRank(vector, search))
-            .filter(document=search)
-            .order_by("-rank", "id")
-        )
-    return _rank_by_words(claims, query, ["claim_text", "text"])
+    """Rank claims against a full-text query, best first."""
+    return _full_text(claims, query, ["claim_text", "text"])
 
 
 def articles_search(articles: QuerySet[Article], query: str) -> QuerySet[Article]:
+    """Rank articles against a full-text query, best first."""
+    return _full_text(articles, query, ["title", "body"])
+
+
+def _full_text(queryset: QuerySet[Any], query: str, fields: list[str]) -> QuerySet[Any]:
+    """PostgreSQL uses the GIN index on the same expression (migration 0004); SQLite, the
+    embedded default, ranks by how many of the words a row contains."""
     query = _clean(query)
     if not query:
-        return articles.none()
-    if connection.vendor == "postgresql":
-        vector = SearchVector("title", "body", config=SEARCH_CONFIG)
-        search = SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
-        return (
-            articles.annotate(document=vector, rank=SearchRank(vector, search))
-            .filter(document=search)
-            .order_by("-rank", "-id")
-        )
-    return _rank_by_words(articles, query, ["title", "body"])
+        return queryset.none()
+    if connection.vendor != "postgresql":
+        return _rank_by_words(queryset, query, fields)
+    vector = SearchVector(*fields, config=SEARCH_CONFIG)
+    search = SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
+    return (
+        queryset.annotate(document=vector, rank=SearchRank(vector, search))
+        .filter(document=search)
+        .order_by("-rank", "-id")
+    )
 
 
 def _rank_by_words(queryset: QuerySet[Any], query: str, fields: list[str]) -> QuerySet[Any]:
