@@ -11,6 +11,6 @@ COPY claims ./claims
 RUN pip install --no-cache-dir .
 COPY . .
 RUN SECRET_KEY=build-only python manage.py collectstatic --noinput
-RUN useradd --create-home app && chown -R app /app
+RUN useradd --create-home app && mkdir -p /data/exports && chown -R app /app /data/exports
 USER app
 EXPOSE 8000
