@@ -20,7 +20,14 @@ class ArticleAdmin(admin.ModelAdmin):
     list_display = ["title", "status", "publisher", "published_at", "created_at"]
     list_filter = ["status"]
     search_fields = ["title", "publisher", "source_url"]
-    readonly_fields = ["content_hash", "split_started_at", "split_attempts", "extractor_version"]
+    # The body is never edited: every claim offset points into it.
+    readonly_fields = [
+        "body",
+        "content_hash",
+        "split_started_at",
+        "split_attempts",
+        "extractor_version",
+    ]
 
 
 @admin.register(Claim)

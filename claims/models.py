@@ -93,6 +93,8 @@ class Article(models.Model):
     status = models.CharField(max_length=12, choices=Status, default=Status.QUEUED)
     failure_reason = models.TextField(blank=True)
     extractor_version = models.CharField(max_length=40, blank=True)
+    # Spans reviewers replaced by splitting or merging: a re-split must not bring them back.
+    retired_spans = models.JSONField(default=list, blank=True)
     split_started_at = models.DateTimeField(null=True, blank=True)
     split_attempts = models.PositiveIntegerField(default=0)
     added_by = models.ForeignKey(

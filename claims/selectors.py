@@ -27,22 +27,30 @@ def article_text_pieces(body: str, claims: Iterable[Claim]) -> list[TextPiece]:
     """Cut the article body into runs at every claim boundary, in order.
 
     Claims may nest (atomic claims inside a sentence): each run links to the shortest claim
-    covering it, so every claim stays clickable.
+    covering it, so every claim stays clickable. A sweep over the boundaries keeps this linear
+    in the number of claims (times how deeply they nest), even on a 5 MB article.
     """
-    spans = [c for c in claims if 0 <= c.start < c.end <= len(body)]
+    spans = sorted(
+        (c for c in claims if 0 <= c.start < c.end <= len(body)), key=lambda c: (c.start, -c.end)
+    )
     cuts = sorted({0, len(body), *(c.start for c in spans), *(c.end for c in spans)})
-    by_start = sorted(spans, key=lambda c: (c.start, -c.end))
     anchored: set[int] = set()
     pieces: list[TextPiece] = []
+    active: list[Claim] = []
+    following = 0
     for left, right in zip(cuts, cuts[1:], strict=False):
-        covering = [c for c in by_start if c.start <= left and c.end >= right]
-        if not covering:
+        while following < len(spans) and spans[following].start <= left:
+            active.append(spans[following])
+            following += 1
+        # Every claim end is a cut, so a claim still open at `left` covers all of [left, right).
+        active = [c for c in active if c.end > left]
+        if not active:
             pieces.append(TextPiece(body[left:right]))
             continue
-        innermost = min(covering, key=lambda c: (c.end - c.start, c.start))
+        innermost = min(active, key=lambda c: (c.end - c.start, c.start))
         anchor = innermost.pk not in anchored
         anchored.add(innermost.pk)
-        pieces.append(TextPiece(body[left:right], innermost, anchor, len(covering)))
+        pieces.append(TextPiece(body[left:right], innermost, anchor, len(active)))
     return pieces
 
 

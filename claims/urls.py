@@ -7,6 +7,7 @@ urlpatterns = [
     path("articles/new/", articles.article_new, name="article_new"),
     path("articles/<int:pk>/", articles.article_detail, name="article_detail"),
     path("articles/<int:pk>/retry/", articles.article_retry, name="article_retry"),
+    path("articles/<int:pk>/status/", articles.article_status, name="article_status"),
     path("articles/<int:pk>/claims/new/", triage.claim_create_view, name="claim_create"),
     path("queue/", triage.claim_queue_view, name="claim_queue"),
     path("queue/bulk/", triage.claim_queue_bulk, name="claim_queue_bulk"),

@@ -319,4 +319,4 @@ class ReportExportSerializer(serializers.ModelSerializer):
     def get_download_url(self, export: ReportExport) -> str | None:
         if export.status != ReportExport.Status.DONE:
             return None
-        return f"/reports/exports/{export.pk}/download/"
+        return f"/api/reports/exports/{export.pk}/download/"

@@ -29,6 +29,11 @@ urlpatterns = [
         views.ReportExportDetail.as_view(),
         name="api_report_export",
     ),
+    path(
+        "reports/exports/<int:pk>/download/",
+        views.ReportExportDownload.as_view(),
+        name="api_report_export_download",
+    ),
     path("me/token/", views.MyToken.as_view(), name="api_my_token"),
     path("schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),

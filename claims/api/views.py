@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import QuerySet
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -522,3 +523,25 @@ class ReportExportDetail(APIView):
     def get(self, request: Request, pk: int) -> Response:
         export = get_object_or_404(ReportExport, pk=pk, requested_by_id=request.user.pk)
         return Response(s.ReportExportSerializer(export, context={"request": request}).data)
+
+
+class ReportExportDownload(APIView):
+    content_negotiation_class = IgnoreFormatNegotiation
+
+    @extend_schema(responses=REPORT_FILES)
+    def get(self, request: Request, pk: int) -> Any:
+        export = get_object_or_404(
+            ReportExport,
+            pk=pk,
+            requested_by_id=request.user.pk,
+            status=ReportExport.Status.DONE,
+        )
+        path = settings.EXPORT_ROOT / export.file_name
+        if not path.exists():
+            raise exceptions.NotFound("The export file is gone; request the report again.")
+        return FileResponse(
+            path.open("rb"),
+            as_attachment=True,
+            filename=export.file_name,
+            content_type=FORMATS[export.format][0],
+        )

@@ -9,6 +9,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import quote
 
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -129,6 +130,11 @@ def md_escape(text: str) -> str:
     return _MD_SPECIAL.sub(r"\\\1", flat.replace("<", "&lt;").replace(">", "&gt;"))
 
 
+def md_url(url: str) -> str:
+    """Percent-encode what could close a Markdown link early and start another one."""
+    return quote(url, safe=":/?#@!$&'*+,;=%~[]")
+
+
 def to_markdown(report: Report) -> str:
     meta = report.meta()
     lines = [f"# {md_escape(report.title)}", "", md_escape(report.subtitle), ""]
@@ -144,7 +150,7 @@ def to_markdown(report: Report) -> str:
         for item in items:
             lines.append(f"### {md_escape(item.claim)}")
             lines.append("")
-            lines.append(f"> {md_escape(item.quote)} ([in the article]({item.quote_url}))")
+            lines.append(f"> {md_escape(item.quote)} ([in the article]({md_url(item.quote_url)}))")
             lines.append("")
             if item.rating:
                 lines.append(
@@ -152,21 +158,23 @@ def to_markdown(report: Report) -> str:
                 )
             if item.summary:
                 lines.append(f"- **Claim reviewed:** {md_escape(item.summary)}")
-            lines.append(f"- **Article:** [{md_escape(item.article_title)}]({item.article_url})")
+            lines.append(
+                f"- **Article:** [{md_escape(item.article_title)}]({md_url(item.article_url)})"
+            )
             if item.reviewer:
                 editor = f", editor {md_escape(item.editor)}" if item.editor else ""
                 lines.append(f"- **Reviewer:** {md_escape(item.reviewer)}{editor}")
             if item.approved_at:
                 lines.append(f"- **Approved:** {item.approved_at.date().isoformat()}")
             if item.review_url:
-                lines.append(f"- **Published review:** <{item.review_url}>")
+                lines.append(f"- **Published review:** <{md_url(item.review_url)}>")
             if item.rationale:
                 lines += ["", md_escape(item.rationale)]
             if item.citations:
                 lines += ["", "Sources:", ""]
                 for c in item.citations:
                     label = md_escape(c["title"] or c["url"])
-                    lines.append(f"1. {md_escape(c['stance'])}: [{label}]({c['url']})")
+                    lines.append(f"1. {md_escape(c['stance'])}: [{label}]({md_url(c['url'])})")
             lines.append("")
     for note in report.notes:
         lines.append(f"_{md_escape(note)}_")

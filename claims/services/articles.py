@@ -9,6 +9,8 @@ from functools import partial
 
 from django.conf import settings
 from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -16,6 +18,7 @@ from django.utils import timezone
 from claims import extraction
 from claims.ingest import IngestError, check_body
 from claims.models import Article, Claim, HistoryEvent, content_hash
+from claims.permissions import Action, require
 
 logger = logging.getLogger(__name__)
 
@@ -36,7 +39,11 @@ def article_ingest(
     added_by: User | None = None,
 ) -> IngestResult:
     """Store a new article and queue its split; the same text again returns the existing one."""
+    # One line-ending convention for every door: browsers report offsets in LF text, and the
+    # same article pasted or uploaded must be recognised as the same.
+    body = body.replace("\r\n", "\n").replace("\r", "\n")
     check_body(body, max_bytes=settings.ARTICLE_MAX_BYTES)
+    source_url = source_url if _valid_url(source_url) else ""
     title = " ".join(title.split())[:300] or extraction.guess_title(body)[:300] or "Untitled"
     existing = Article.objects.filter(content_hash=content_hash(body)).first()
     if existing is not None:
@@ -65,6 +72,16 @@ def article_ingest(
             raise
         return IngestResult(article=existing, created=False)
     return IngestResult(article=article, created=True)
+
+
+def _valid_url(url: str) -> bool:
+    if not url or len(url) > 2000:
+        return False
+    try:
+        URLValidator(schemes=["http", "https"])(url)
+    except ValidationError:
+        return False
+    return True
 
 
 def article_queue_split(*, article_id: int) -> bool:
@@ -107,8 +124,9 @@ def article_split(*, article_id: int) -> int:
     Safe to run twice or concurrently: only the run that claims the article writes claims.
     """
     now = timezone.now()
+    _article_give_up_if_exhausted(article_id=article_id, now=now)
     claimed = (
-        Article.objects.filter(pk=article_id)
+        Article.objects.filter(pk=article_id, split_attempts__lt=MAX_SPLIT_ATTEMPTS)
         .claimable(now=now)
         .update(
             status=Article.Status.SPLITTING,
@@ -120,6 +138,33 @@ def article_split(*, article_id: int) -> int:
     if claimed != 1:
         return 0  # another worker has it, or it is done
     return _article_extract_and_store(article_id=article_id, lease=now)
+
+
+MAX_SPLIT_ATTEMPTS = 3
+
+
+def _article_give_up_if_exhausted(*, article_id: int, now: datetime) -> None:
+    """Fail an article whose splits keep dying (say, a worker killed by memory) instead of
+    sending it again forever."""
+    lease = timedelta(seconds=settings.ARTICLE_SPLIT_LEASE_SECONDS)
+    with transaction.atomic():
+        gave_up = Article.objects.filter(
+            pk=article_id,
+            status=Article.Status.SPLITTING,
+            split_started_at__lt=now - lease,
+            split_attempts__gte=MAX_SPLIT_ATTEMPTS,
+        ).update(
+            status=Article.Status.FAILED,
+            failure_reason=f"Splitting stopped {MAX_SPLIT_ATTEMPTS} times without finishing.",
+        )
+        if gave_up:
+            HistoryEvent.objects.create(
+                article_id=article_id,
+                action="split_failed",
+                from_state=Article.Status.SPLITTING,
+                to_state=Article.Status.FAILED,
+                note=f"gave up after {MAX_SPLIT_ATTEMPTS} attempts",
+            )
 
 
 def article_resplit(*, article_id: int) -> int:
@@ -184,6 +229,7 @@ def _article_store_claims(
         replaced = untouched.count()
         untouched.delete()
         taken = set(existing.values_list("start", "end"))
+        taken.update(tuple(span) for span in article.retired_spans)
         new_claims = [
             Claim(
                 article=article,
@@ -236,6 +282,9 @@ def _article_fail(*, article_id: int, lease: datetime, reason: str) -> None:
 
 def article_retry_split(*, article: Article, actor: User | None) -> Article:
     """Queue a failed article again, e.g. after the extractor was fixed."""
+    if actor is not None:
+        require(actor, Action.TRIAGE)
+    Article.objects.filter(pk=article.pk).update(split_attempts=0)
     with transaction.atomic():
         updated = Article.objects.filter(pk=article.pk, status=Article.Status.FAILED).update(
             status=Article.Status.QUEUED, failure_reason="", split_started_at=None

@@ -8,7 +8,7 @@ from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 
 from claims.errors import InvalidTransition, WorkflowError
-from claims.models import Article, Claim, Comment, Tag, Verdict
+from claims.models import Article, Claim, Comment, HistoryEvent, Tag, Verdict
 from claims.permissions import Action, Role, require, roles_of
 from claims.services.history import record, save_versioned
 
@@ -134,8 +134,10 @@ def claim_edit(
 
 
 def claim_take(*, claim: Claim, actor: User, version: int | None = None) -> Claim:
-    """Assign a claim to oneself."""
+    """Assign a claim to oneself; taking it from a colleague needs an editor's right to assign."""
     require(actor, Action.TAKE)
+    if claim.assignee_id not in (None, actor.pk):
+        require(actor, Action.ASSIGN)
     return _assign(claim=claim, actor=actor, assignee=actor, version=version)
 
 
@@ -192,91 +194,124 @@ def _trimmed(body: str, start: int, end: int) -> tuple[int, int]:
 def claim_split(*, claim: Claim, actor: User, at: int, version: int | None = None) -> list[Claim]:
     """Cut a claim in two at article offset `at`; each part keeps its own exact span."""
     require(actor, Action.TRIAGE)
-    _require_no_locked_verdict(claim, "split")
-    if claim.verdicts.exists():
-        raise InvalidTransition("This claim has a verdict in progress: it cannot be split.")
     body = claim.article.body
     inside = claim.start < at < claim.end
     first = _trimmed(body, claim.start, at) if inside else (0, 0)
     second = _trimmed(body, at, claim.end) if inside else (0, 0)
     if first[0] == first[1] or second[0] == second[1]:
         raise WorkflowError("Choose a point inside the claim that leaves text on both sides.")
-    with transaction.atomic():
-        quantities = list(claim.quantities or [])
-        claim = save_versioned(
-            claim,
-            version=version,
-            start=first[0],
-            end=first[1],
-            text=body[first[0] : first[1]],
-            claim_text=" ".join(body[first[0] : first[1]].split()),
-            quantities=[q for q in quantities if q.get("start", 0) < first[1]],
-        )
-        try:
-            with transaction.atomic():
-                other = Claim.objects.create(
-                    article_id=claim.article_id,
-                    start=second[0],
-                    end=second[1],
-                    text=body[second[0] : second[1]],
-                    claim_text=" ".join(body[second[0] : second[1]].split()),
-                    score=claim.score,
-                    checkworthy=claim.checkworthy,
-                    reasons=claim.reasons,
-                    kind=claim.kind,
-                    quantities=[q for q in quantities if q.get("start", 0) >= second[0]],
-                    status=claim.status,
-                    origin=Claim.Origin.REVIEWER,
-                    extractor_version=claim.extractor_version,
-                    assignee=claim.assignee,
-                )
-        except IntegrityError:
-            raise WorkflowError("A claim already exists at the second part's span.") from None
-        note = f"split at {at}: #{claim.pk} and #{other.pk}"
-        record(action="split", actor=actor, claim=claim, note=note)
-        record(action="split", actor=actor, claim=other, note=note)
+    try:
+        with transaction.atomic():
+            Claim.objects.select_for_update().filter(pk=claim.pk).first()
+            if claim.verdicts.exists():
+                raise InvalidTransition("A claim with a verdict cannot be split.")
+            original = (claim.start, claim.end)
+            quantities = list(claim.quantities or [])
+            claim = save_versioned(
+                claim,
+                version=version,
+                start=first[0],
+                end=first[1],
+                text=body[first[0] : first[1]],
+                claim_text=" ".join(body[first[0] : first[1]].split()),
+                quantities=[q for q in quantities if q.get("start", 0) < first[1]],
+            )
+            other = Claim.objects.create(
+                article_id=claim.article_id,
+                start=second[0],
+                end=second[1],
+                text=body[second[0] : second[1]],
+                claim_text=" ".join(body[second[0] : second[1]].split()),
+                score=claim.score,
+                checkworthy=claim.checkworthy,
+                reasons=claim.reasons,
+                kind=claim.kind,
+                quantities=[q for q in quantities if q.get("start", 0) >= second[0]],
+                status=claim.status,
+                origin=Claim.Origin.REVIEWER,
+                extractor_version=claim.extractor_version,
+                assignee=claim.assignee,
+            )
+            _retire_spans(claim.article_id, [original])
+            note = f"split at {at}: #{claim.pk} and #{other.pk}"
+            record(action="split", actor=actor, claim=claim, note=note)
+            record(action="split", actor=actor, claim=other, note=note)
+    except IntegrityError:
+        raise WorkflowError("One of the two parts is already a claim of its own.") from None
     return [claim, other]
 
 
 def claim_merge(*, claim: Claim, actor: User, version: int | None = None) -> Claim:
-    """Merge a claim with the next one in its article, keeping one span over both."""
+    """Merge a claim with the next one in its article, keeping one span over both.
+
+    The next claim's comments, tags and history move to the merged claim, so nothing a
+    reviewer did on it is lost.
+    """
     require(actor, Action.TRIAGE)
-    following = (
-        Claim.objects.filter(article_id=claim.article_id, start__gte=claim.end)
-        .exclude(pk=claim.pk)
-        .order_by("start", "end")
-        .first()
-    )
-    if following is None:
-        raise WorkflowError("There is no next claim in this article to merge with.")
-    for part in (claim, following):
-        if part.verdicts.exists():
-            raise InvalidTransition("A claim with a verdict cannot be merged.")
     body = claim.article.body
-    with transaction.atomic():
-        Comment.objects.filter(claim=following).update(claim=claim)
-        following_pk = following.pk
-        tags = list(following.tags.all())
-        following.delete()
-        claim = save_versioned(
-            claim,
-            version=version,
-            end=following.end,
-            text=body[claim.start : following.end],
-            claim_text=f"{claim.claim_text} {following.claim_text}",
-            score=max(claim.score, following.score),
-            checkworthy=claim.checkworthy or following.checkworthy,
-            reasons=list(dict.fromkeys([*claim.reasons, *following.reasons])),
-            quantities=[*(claim.quantities or []), *(following.quantities or [])],
-        )
-        claim.tags.add(*tags)
-        record(
-            action="merge",
-            actor=actor,
-            claim=claim,
-            note=f"merged #{following_pk} into #{claim.pk}",
-        )
+    try:
+        with transaction.atomic():
+            locked = list(
+                Claim.objects.select_for_update()
+                .filter(article_id=claim.article_id, start__gte=claim.start)
+                .exclude(pk=claim.pk)
+                .filter(start__gte=claim.end)
+                .order_by("start", "end")[:1]
+            )
+            following = locked[0] if locked else None
+            if following is None:
+                raise WorkflowError("There is no next claim in this article to merge with.")
+            if Verdict.objects.filter(claim__in=[claim, following]).exists():
+                raise InvalidTransition("A claim with a verdict cannot be merged.")
+            if (
+                claim.assignee_id
+                and following.assignee_id
+                and claim.assignee_id != following.assignee_id
+            ):
+                raise WorkflowError("The two claims are assigned to different people.")
+            Comment.objects.filter(claim=following).update(claim=claim)
+            HistoryEvent.objects.filter(claim=following).update(claim=claim)
+            tags = list(following.tags.all())
+            following_pk, spans = (
+                following.pk,
+                [(claim.start, claim.end), (following.start, following.end)],
+            )
+            following.delete()
+            status = claim.status
+            if status == Claim.Status.CANDIDATE:
+                status = following.status
+            claim = save_versioned(
+                claim,
+                version=version,
+                end=following.end,
+                text=body[claim.start : following.end],
+                claim_text=f"{claim.claim_text} {following.claim_text}",
+                score=max(claim.score, following.score),
+                checkworthy=claim.checkworthy or following.checkworthy,
+                reasons=list(dict.fromkeys([*claim.reasons, *following.reasons])),
+                quantities=[*(claim.quantities or []), *(following.quantities or [])],
+                assignee_id=claim.assignee_id or following.assignee_id,
+                status=status,
+            )
+            claim.tags.add(*tags)
+            _retire_spans(claim.article_id, spans)
+            record(
+                action="merge",
+                actor=actor,
+                claim=claim,
+                note=f"merged #{following_pk} into #{claim.pk}",
+            )
+    except IntegrityError:
+        raise WorkflowError("The merged span is already a claim of its own.") from None
     return claim
+
+
+def _retire_spans(article_id: int, spans: list[tuple[int, int]]) -> None:
+    """Remember spans a reviewer replaced, so a re-split does not bring them back."""
+    article = Article.objects.select_for_update().get(pk=article_id)
+    retired = {tuple(span) for span in article.retired_spans}
+    retired.update(spans)
+    Article.objects.filter(pk=article_id).update(retired_spans=sorted(list(s) for s in retired))
 
 
 def claim_create(

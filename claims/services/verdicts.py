@@ -9,6 +9,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from claims.errors import InvalidTransition, NotAllowed, WorkflowError
@@ -119,6 +120,10 @@ def verdict_save_draft(
         if verdict is None:
             if claim.status == Claim.Status.DISMISSED:
                 raise InvalidTransition("Reopen or accept the claim before writing a verdict.")
+            if claim.verdicts.filter(status=Verdict.Status.APPROVED).exists():
+                raise InvalidTransition(
+                    "This claim already has an approved verdict; corrections are not supported yet."
+                )
             try:
                 with transaction.atomic():
                     verdict = Verdict.objects.create(claim=claim, author=author, **fields)
@@ -141,7 +146,18 @@ def verdict_save_draft(
             Citation(verdict=verdict, **asdict(citation)) for citation in data.citations
         )
         if claim.status == Claim.Status.CANDIDATE:
-            Claim.objects.filter(pk=claim.pk).update(status=Claim.Status.ACCEPTED)
+            # Writing a verdict means the claim is worth checking: record it like an accept.
+            Claim.objects.filter(pk=claim.pk).update(
+                status=Claim.Status.ACCEPTED, version=F("version") + 1
+            )
+            record(
+                action="status",
+                actor=author,
+                claim=claim,
+                from_state=Claim.Status.CANDIDATE,
+                to_state=Claim.Status.ACCEPTED,
+                note="a verdict was started",
+            )
     return verdict
 
 
@@ -176,6 +192,12 @@ def _claim_review_ok(verdict: Verdict) -> bool:
     return validate(claim_review(verdict)).ok
 
 
+def _claim_dismissed(verdict: Verdict) -> bool:
+    # Read the claim afresh: someone may have dismissed it since the verdict was loaded.
+    status = Claim.objects.values_list("status", flat=True).get(pk=verdict.claim_id)
+    return bool(status == Claim.Status.DISMISSED)
+
+
 def verdict_submit(*, verdict: Verdict, actor: User, version: int | None = None) -> Verdict:
     """Send a verdict to the editors."""
     require(actor, Action.SUBMIT_VERDICT)
@@ -185,6 +207,8 @@ def verdict_submit(*, verdict: Verdict, actor: User, version: int | None = None)
         raise InvalidTransition(
             f"A {verdict.get_status_display().lower()} verdict cannot be submitted."
         )
+    if _claim_dismissed(verdict):
+        raise InvalidTransition("The claim was dismissed: reopen it before submitting.")
     missing = [item.label for item in verdict_checklist(verdict) if not item.ok]
     if missing:
         raise WorkflowError("Before submitting: " + "; ".join(missing) + ".")
@@ -214,6 +238,8 @@ def verdict_approve(*, verdict: Verdict, editor: User, version: int | None = Non
     if verdict.status != Verdict.Status.SUBMITTED:
         state = verdict.get_status_display().lower()
         raise InvalidTransition(f"Only a submitted verdict can be approved, not a {state} one.")
+    if _claim_dismissed(verdict):
+        raise InvalidTransition("The claim was dismissed: it cannot get a published verdict.")
     missing = [item.label for item in verdict_checklist(verdict) if not item.ok]
     if missing:
         raise WorkflowError("The checklist does not pass: " + "; ".join(missing) + ".")

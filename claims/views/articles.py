@@ -77,3 +77,15 @@ def article_retry(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, "The article is queued to be split again.")
     return redirect(article)
+
+
+def article_status(request: HttpRequest, pk: int) -> HttpResponse:
+    """Answer the page's poll cheaply; once split, send the whole article in its place."""
+    require(request.user, Action.VIEW)
+    article = get_object_or_404(Article, pk=pk)
+    if article.is_in_progress:
+        return render(request, "claims/_split_poll.html", {"article": article})
+    response = article_detail(request, pk)
+    response["HX-Retarget"] = "#article-main"
+    response["HX-Reswap"] = "outerHTML"
+    return response

@@ -106,7 +106,7 @@ def claim_queue_bulk(request: HttpRequest) -> HttpResponse:
 
 
 def _row_response(
-    request: HttpRequest, claim: Claim, *, error: str = "", notice: str = ""
+    request: HttpRequest, claim: Claim, *, error: str = "", notice: str = "", typed: str = ""
 ) -> HttpResponse:
     """Answer an action from the queue: the row again for htmx, else back where we came from."""
     if request.htmx:  # type: ignore[attr-defined]
@@ -124,6 +124,7 @@ def _row_response(
                 "claim": claim,
                 "row_error": error,
                 "row_notice": notice,
+                "typed": typed,
                 "people": reviewers(),
                 "next_url": request.POST.get("next", ""),
             },
@@ -191,7 +192,9 @@ def claim_quick_edit(request: HttpRequest, pk: int) -> HttpResponse:
             claim_text=request.POST.get("claim_text", ""),
         )
     except VersionConflict as exc:
-        return _row_response(request, exc.current, error=exc.message)
+        # Keep what was typed in the editor, next to the newer text it did not overwrite.
+        typed = request.POST.get("claim_text", "")
+        return _row_response(request, exc.current, error=exc.message, typed=typed)
     except WorkflowError as exc:
         return _row_response(request, claim, error=exc.message)
     return _row_response(request, claim, notice="Claim text saved.")
@@ -267,7 +270,11 @@ def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
     claim = get_object_or_404(
         Claim.objects.select_related("article", "assignee").prefetch_related("tags"), pk=pk
     )
-    edit_form = ClaimEditForm(
+    return _render_claim(request, claim, edit_form=_claim_form(claim))
+
+
+def _claim_form(claim: Claim) -> ClaimEditForm:
+    return ClaimEditForm(
         initial={
             "version": claim.version,
             "claim_text": claim.claim_text,
@@ -275,7 +282,6 @@ def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "tags": ", ".join(t.name for t in claim.tags.all()),
         }
     )
-    return _render_claim(request, claim, edit_form=edit_form)
 
 
 def _render_claim(
@@ -358,7 +364,6 @@ def comment_add_view(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error("body", exc.message)
         else:
             return redirect(reverse("claim_detail", args=[claim.pk]) + "#comments")
-    edit_form = ClaimEditForm(
-        initial={"version": claim.version, "claim_text": claim.claim_text, "kind": claim.kind}
+    return _render_claim(
+        request, claim, edit_form=_claim_form(claim), comment_form=form, status=400
     )
-    return _render_claim(request, claim, edit_form=edit_form, comment_form=form, status=400)

@@ -93,7 +93,13 @@ def verdict_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     version=form.cleaned_data["version"],
                 )
                 if request.POST.get("submit"):
-                    verdict = services.verdict_submit(verdict=verdict, actor=user)
+                    try:
+                        verdict = services.verdict_submit(verdict=verdict, actor=user)
+                    except WorkflowError as exc:
+                        # The draft is saved; say so, and carry its new version in the form.
+                        messages.info(request, "Draft saved, but not submitted yet.")
+                        messages.error(request, exc.message)
+                        return redirect("verdict_edit", pk=claim.pk)
                     messages.success(request, "Verdict submitted for approval.")
                     return redirect("claim_detail", pk=claim.pk)
                 messages.success(request, "Draft saved.")

@@ -70,6 +70,12 @@
     return target.closest("input, textarea, select, [contenteditable]") !== null;
   }
 
+  // Buttons and links keep their own Enter and Space; no key acts behind an open dialog.
+  function ownsKey(target, key) {
+    if (document.querySelector("dialog[open]") !== null) return true;
+    return (key === "Enter" || key === " ") && target.closest("button, a, summary") !== null;
+  }
+
   document.addEventListener("keydown", function (event) {
     if (event.ctrlKey || event.metaKey || event.altKey) return;
     const target = event.target;
@@ -86,7 +92,7 @@
       }
       return;
     }
-    if (isTyping(target)) return;
+    if (isTyping(target) || document.querySelector("dialog[open]")) return;
     if (event.key === "?") {
       const dialog = document.getElementById("keys-dialog");
       if (dialog) {
@@ -95,7 +101,7 @@
       }
       return;
     }
-    if (!document.getElementById("queue-rows")) return;
+    if (!document.getElementById("queue-rows") || ownsKey(target, event.key)) return;
     const row = currentRow();
     switch (event.key) {
       case "j":

@@ -138,3 +138,19 @@ def test_ingest_command_reports_bad_files_and_writes_nothing_for_them(tmp_path) 
     with pytest.raises(CommandError, match="2 of 3"):
         call_command("ingest", str(good), str(binary), str(missing))
     assert list(Article.objects.values_list("body", flat=True)) == [good.read_text()]
+
+
+@pytest.mark.django_db
+def test_windows_line_endings_are_stored_as_newlines_so_offsets_match_the_browser() -> None:
+    first = article_ingest(body="Exports fell 21%.\r\nImports rose 3%.\r\n").article
+    assert first.body == "Exports fell 21%.\nImports rose 3%.\n"
+    again = article_ingest(body="Exports fell 21%.\nImports rose 3%.\n")
+    assert not again.created and again.article.pk == first.pk
+
+
+@pytest.mark.django_db
+def test_an_unusable_source_url_is_dropped_not_stored() -> None:
+    article = article_ingest(
+        body="Some text.", source_url="https://x.example/" + "a" * 2100
+    ).article
+    assert article.source_url == ""

@@ -66,3 +66,17 @@ def test_resplit_command_updates_outdated_articles() -> None:
     assert "1 article(s) re-split" in out.getvalue()
     article.refresh_from_db()
     assert article.extractor_version == extraction.EXTRACTOR_VERSION
+
+
+@pytest.mark.django_db
+def test_resplit_does_not_bring_back_a_span_a_reviewer_split(seed_text: str) -> None:
+    rita = make_user("rita", "Reviewer")
+    article = make_article(seed_text)
+    claim = max(article.claims.all(), key=lambda c: c.end - c.start)
+    original = (claim.start, claim.end)
+    cut = article.body.index(" ", claim.start + (claim.end - claim.start) // 2)
+    services.claim_split(claim=claim, actor=rita, at=cut)
+    age(article)
+    services.article_resplit(article_id=article.pk)
+    spans = set(article.claims.values_list("start", "end"))
+    assert original not in spans

@@ -116,3 +116,19 @@ def test_worker_runs_the_sweep_periodically(settings) -> None:
         entry["task"] == "claims.tasks.requeue_stalled_articles" for entry in schedule.values()
     )
     assert "claims.tasks.requeue_stalled_articles" in app.tasks
+
+
+@pytest.mark.django_db
+def test_an_article_whose_splits_keep_dying_is_failed_not_retried_forever(
+    seed_text: str, settings
+) -> None:
+    article = article_ingest(body=seed_text).article
+    Article.objects.filter(pk=article.pk).update(
+        status=Article.Status.SPLITTING,
+        split_started_at=timezone.now() - timedelta(hours=1),
+        split_attempts=3,
+    )
+    assert article_split(article_id=article.pk) == 0
+    article.refresh_from_db()
+    assert article.status == Article.Status.FAILED
+    assert "3 times" in article.failure_reason

@@ -58,9 +58,16 @@ def test_queued_article_page_polls_until_split(browser_client: Client) -> None:
     article = article_ingest(body="Exports fell 21% in May.").article
     html = browser_client.get(article.get_absolute_url()).content.decode()
     assert 'hx-trigger="every 1s"' in html
-    assert "Splitting into claims" in html
-    partial = browser_client.get(article.get_absolute_url(), HTTP_HX_REQUEST="true")
-    assert partial.content.decode().lstrip().startswith('<div id="article-main"')
+    assert "splitting into claims" in html
+    status_url = f"/articles/{article.pk}/status/"
+    # While splitting, the poll answers with a few bytes, not the article.
+    poll = browser_client.get(status_url, HTTP_HX_REQUEST="true")
+    assert poll.content.decode().startswith('<p id="split-poll"') and len(poll.content) < 600
+    article_split(article_id=article.pk)
+    done = browser_client.get(status_url, HTTP_HX_REQUEST="true")
+    assert done["HX-Retarget"] == "#article-main"
+    assert done.content.decode().lstrip().startswith('<div id="article-main"')
+    assert 'class="hl' in done.content.decode()
 
 
 @pytest.mark.django_db

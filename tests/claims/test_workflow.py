@@ -230,3 +230,64 @@ def test_split_point_outside_the_article_is_refused(rita: User, at: int) -> None
     claim = make_claim()
     with pytest.raises(WorkflowError):
         services.claim_split(claim=claim, actor=rita, at=at)
+
+
+def test_merge_keeps_the_next_claims_history_assignee_and_status(rita: User) -> None:
+    eddie = make_user("ed2", "Editor")
+    article = make_article()
+    first, second = list(article.claims.order_by("start"))[:2]
+    services.claim_assign(claim=second, actor=eddie, assignee=rita)
+    second = Claim.objects.get(pk=second.pk)
+    services.claim_accept(claim=second, actor=rita)
+    before = HistoryEvent.objects.filter(claim=second).count()
+    merged = services.claim_merge(claim=Claim.objects.get(pk=first.pk), actor=rita)
+    assert merged.assignee == rita and merged.status == "accepted"
+    assert HistoryEvent.objects.filter(claim=merged).count() == before + 1
+
+
+def test_split_or_merge_onto_an_existing_span_is_refused_not_a_crash(rita: User) -> None:
+    article = make_article("Exports fell 21% in May and imports rose 3% in June, officials said.")
+    claim = article.claims.get()
+    services.claim_create(article=article, actor=rita, start=0, end=23)  # "Exports fell 21% in May"
+    with pytest.raises(WorkflowError, match="already a claim"):
+        services.claim_split(
+            claim=Claim.objects.get(pk=claim.pk), actor=rita, at=article.body.index(" and")
+        )
+    assert Claim.objects.get(pk=claim.pk).end == len(article.body)
+
+
+def test_a_reviewer_cannot_take_a_claim_assigned_to_a_colleague(rita: User) -> None:
+    from claims.errors import NotAllowed
+
+    eddie = make_user("ed3", "Editor")
+    colleague = make_user("colleague", "Reviewer")
+    claim = make_claim()
+    claim = services.claim_assign(claim=claim, actor=eddie, assignee=colleague)
+    with pytest.raises(NotAllowed):
+        services.claim_take(claim=claim, actor=rita)
+    assert Claim.objects.get(pk=claim.pk).assignee == colleague
+    assert services.claim_take(claim=claim, actor=eddie).assignee == eddie  # editors may
+
+
+def test_no_second_verdict_once_one_is_approved(rita: User) -> None:
+    eddie = make_user("ed4", "Editor")
+    claim = make_claim()
+    services.verdict_approve(verdict=submitted_verdict(claim, rita), editor=eddie)
+    with pytest.raises(InvalidTransition, match="approved verdict"):
+        services.verdict_save_draft(claim=claim, author=rita, data=good_input())
+
+
+def test_a_dismissed_claim_cannot_get_a_published_verdict(rita: User) -> None:
+    claim = make_claim()
+    verdict = services.verdict_save_draft(claim=claim, author=rita, data=good_input())
+    services.claim_dismiss(claim=Claim.objects.get(pk=claim.pk), actor=rita)
+    with pytest.raises(InvalidTransition, match="dismissed"):
+        services.verdict_submit(verdict=verdict, actor=rita)
+
+
+def test_starting_a_verdict_accepts_the_claim_with_history(rita: User) -> None:
+    claim = make_claim()
+    services.verdict_save_draft(claim=claim, author=rita, data=good_input())
+    claim = Claim.objects.get(pk=claim.pk)
+    assert claim.status == "accepted" and claim.version == 2
+    assert HistoryEvent.objects.filter(claim=claim, action="status", to_state="accepted").exists()

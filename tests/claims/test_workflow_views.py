@@ -64,8 +64,9 @@ def test_queue_runs_a_constant_number_of_queries(
 def test_claim_page_runs_a_constant_number_of_queries(
     count: int, rita: User, eddie: User, django_assert_max_num_queries
 ) -> None:
-    many_claims(count)
-    claim = make_claim()
+    article = many_claims(count)
+    claim = Claim.objects.filter(article=article).first()
+    assert claim is not None
     for i in range(5):
         services.comment_add(claim=claim, actor=rita, body=f"Note {i}")
     submitted_verdict(claim, rita)
@@ -282,3 +283,40 @@ def test_selecting_text_in_the_article_adds_a_claim(rita: User) -> None:
     claim = Claim.objects.get(origin="reviewer")
     assert response.status_code == 302 and response["Location"] == f"/claims/{claim.pk}/"
     assert HistoryEvent.objects.filter(claim=claim, action="created", actor=rita).exists()
+
+
+@pytest.mark.django_db
+def test_a_failed_submit_keeps_the_saved_draft_and_its_version(rita: User) -> None:
+    claim = make_claim()
+    client = client_for(rita)
+    form = {
+        "rating": rating().pk,
+        "summary": "A claim about minerals",
+        "citations-TOTAL_FORMS": "0",
+        "citations-INITIAL_FORMS": "0",
+        "citations-MIN_NUM_FORMS": "0",
+        "citations-MAX_NUM_FORMS": "1000",
+    }
+    response = client.post(f"/claims/{claim.pk}/verdict/", {**form, "submit": "1"}, follow=True)
+    html = response.content.decode()
+    assert "Draft saved, but not submitted yet." in html and "At least one citation" in html
+    verdict = Verdict.objects.get()
+    assert verdict.status == "draft"
+    assert f'name="version" value="{verdict.version}"' in html  # the next save is not a conflict
+
+
+@pytest.mark.django_db
+def test_a_rejected_comment_does_not_wipe_the_tags_in_the_claim_form(rita: User) -> None:
+    claim = make_claim()
+    services.claim_edit(claim=claim, actor=rita, tags=["economy", "trade"])
+    html = client_for(rita).post(f"/claims/{claim.pk}/comments/", {"body": " "}).content.decode()
+    assert 'value="economy, trade"' in html
+
+
+@pytest.mark.django_db
+def test_a_user_without_a_role_cannot_requeue_a_failed_article(db: None) -> None:
+    article = make_article()
+    Article.objects.filter(pk=article.pk).update(status="failed")
+    response = client_for(make_user("olga")).post(f"/articles/{article.pk}/retry/")
+    assert response.status_code == 403
+    assert Article.objects.get(pk=article.pk).status == "failed"

@@ -13,6 +13,7 @@ from django.contrib.auth.models import User
 from django.test import Client
 from django.utils import timezone
 from pypdf import PdfReader
+from rest_framework.authtoken.models import Token
 
 from claims import services
 from claims.errors import WorkflowError
@@ -285,4 +286,14 @@ def test_report_api_serves_each_format_and_queues_big_selections(
     assert queued.status_code == 202 and queued.json()["status"] == "queued"
     report_export_build(export_id=queued.json()["id"])
     status = api.get(queued.json()["status_url"]).json()
-    assert status["status"] == "done" and status["percent"] == 100 and status["download_url"]
+    assert status["status"] == "done" and status["percent"] == 100
+    token_client = APIClient()
+    token_client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=eddie).key}")
+    downloaded = token_client.get(status["download_url"])
+    assert downloaded.status_code == 200
+    data = json.loads(b"".join(downloaded.streaming_content))  # type: ignore[attr-defined]
+    assert len(data["approved"]) == 2
+    assert (
+        token_client.get(status["download_url"].replace(str(status["id"]), "999999")).status_code
+        == 404
+    )
