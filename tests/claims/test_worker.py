@@ -3,6 +3,8 @@ runs the whole workflow over HTTP with tokens."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.contrib.auth.models import User
 from rest_framework.authtoken.models import Token
@@ -94,3 +96,32 @@ def test_newsroom_day_over_the_api_with_a_real_worker(
         f"/api/verdicts/{verdict['id']}/approve/", {"version": version}, format="json"
     )
     assert approved.status_code == 200 and approved.json()["status"] == "approved"
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_big_export_is_built_by_the_real_worker_and_downloaded(
+    celery_worker: WorkerProcess, workbench_defaults: None, settings: Any
+) -> None:
+    from claims import services
+    from tests.claims.factories import make_claim, submitted_verdict
+
+    reviewer, editor = make_user("rita", "Reviewer"), make_user("eddie", "Editor")
+    claim = make_claim()
+    services.verdict_approve(verdict=submitted_verdict(claim, reviewer), editor=editor)
+    settings.REPORT_ASYNC_THRESHOLD = 0  # every selection goes to the worker
+    api = token_client(editor)
+
+    queued = api.get("/api/reports/?format=csv")
+    assert queued.status_code == 202, queued.content
+    status_url = queued.json()["status_url"]
+
+    def done() -> bool:
+        return api.get(status_url).json()["status"] in {"done", "failed"}
+
+    assert wait_for(done, timeout=60), celery_worker.output()[-3000:]
+    status = api.get(status_url).json()
+    assert status["status"] == "done", status
+    download = api.get(status["download_url"])
+    content = b"".join(download.streaming_content).decode()  # type: ignore[attr-defined]
+    assert content.startswith("claim_id,") and claim.claim_text in content
