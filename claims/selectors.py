@@ -82,7 +82,8 @@ def claim_queue(*, filters: QueueFilters, user: User) -> QuerySet[Claim]:
     elif filters.assignee.isdigit():
         claims = claims.filter(assignee_id=int(filters.assignee))
     if filters.search:
-        claims = claims.filter(claim_text__icontains=filters.search)
+        # The same ranked full-text search as the API, best match first.
+        return claims_search(claims, filters.search)
     return claims.order_by("-score", "article_id", "start", "id")
 
 

@@ -320,3 +320,18 @@ def test_a_user_without_a_role_cannot_requeue_a_failed_article(db: None) -> None
     response = client_for(make_user("olga")).post(f"/articles/{article.pk}/retry/")
     assert response.status_code == 403
     assert Article.objects.get(pk=article.pk).status == "failed"
+
+
+@pytest.mark.django_db
+def test_queue_search_finds_the_same_claims_as_the_api(rita: User) -> None:
+    from rest_framework.test import APIClient
+
+    make_article("Copper exports fell 21% in May. Soybean imports rose 3% in June.")
+    html = client_for(rita).get("/queue/?status=&search=copper exports").content.decode()
+    api = APIClient()
+    api.force_authenticate(rita)
+    found = api.get("/api/claims/?search=copper exports").json()["results"]
+    assert found
+    for claim in found:
+        assert f'id="row-{claim["id"]}"' in html
+    assert html.count('class="queue-row') == len(found)
