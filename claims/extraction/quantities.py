@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .types import Quantity
+from .types import MONTH_ABBREVIATIONS, Quantity
 
 _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _CUR = r"US\$|[$€£¥]|\b(?:RMB|CNY|USD|EUR|GBP|JPY)\s?"
@@ -64,33 +64,24 @@ _CURRENCY_WORDS = {
     "euros": "EUR",
     "yen": "JPY",
 }
-_MONTHS = frozenset(
-    [
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-        "jan",
-        "feb",
-        "mar",
-        "apr",
-        "jun",
-        "jul",
-        "aug",
-        "sep",
-        "sept",
-        "oct",
-        "nov",
-        "dec",
-    ]
+_MONTHS = (
+    frozenset(
+        [
+            "january",
+            "february",
+            "march",
+            "april",
+            "may",
+            "june",
+            "july",
+            "august",
+            "september",
+            "october",
+            "november",
+            "december",
+        ]
+    )
+    | MONTH_ABBREVIATIONS
 )
 # Power units keep their case: "MW" is not "mw".
 _CASED_UNITS = frozenset({"MW", "GW", "kW", "TW", "MWh", "GWh", "kWh", "TWh"})

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .types import MONTH_ABBREVIATIONS
+
 # Segment kinds. Only CLAIM_KINDS can become candidate claims.
 SENTENCE = "sentence"
 BULLET = "bullet"
@@ -108,31 +110,22 @@ _TITLES = frozenset(
     ]
 )
 # Abbreviations that only continue the sentence when a number follows ("No. 1").
-_NUM_ABBR = frozenset(
-    [
-        "no",
-        "nos",
-        "vol",
-        "p",
-        "pp",
-        "fig",
-        "figs",
-        "art",
-        "sec",
-        "ch",
-        "jan",
-        "feb",
-        "mar",
-        "apr",
-        "jun",
-        "jul",
-        "aug",
-        "sep",
-        "sept",
-        "oct",
-        "nov",
-        "dec",
-    ]
+_NUM_ABBR = (
+    frozenset(
+        [
+            "no",
+            "nos",
+            "vol",
+            "p",
+            "pp",
+            "fig",
+            "figs",
+            "art",
+            "sec",
+            "ch",
+        ]
+    )
+    | MONTH_ABBREVIATIONS
 )
 # Abbreviations that practically never end a sentence.
 _ALWAYS_CONT = frozenset(["e.g", "i.e", "cf", "vs", "v", "approx", "ca", "viz", "al"])

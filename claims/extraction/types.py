@@ -20,6 +20,12 @@ KINDS = (
 )
 
 
+# Month abbreviations: a date in a quantity, and "Jan. 5" is not the end of a sentence.
+MONTH_ABBREVIATIONS = frozenset(
+    ["jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"]
+)
+
+
 @dataclass(frozen=True)
 class Quantity:
     """A number found in a claim, with offsets into the article text."""
