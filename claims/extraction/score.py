@@ -15,6 +15,11 @@ from .features import CAUSATION, FIRST_PERSON, POLICY, QUOTED, Signals, detect
 from .types import Quantity
 
 CHECKWORTHY_THRESHOLD = 0.5
+# Opinion wording with nothing checkable to anchor it ("It is obvious that ...") is
+# commentary: its score is held below the threshold. Anchors are what a fact-checker
+# could look up: a number, a date or a named source.
+_OPINION_CAP = 0.45
+_ANCHORS = frozenset({"number", "date", "attributed"})
 # How far the learned wording alone must push the logit before it is worth a reason.
 _WORDING_REASON = 0.75
 
@@ -92,6 +97,8 @@ def assess_many(sentences: list[str], offset: int = 0) -> list[Assessment]:
         sentences, signals, parts, logits, strict=True
     ):
         score = round(checkworthy.logit_to_score(logit, blend.threshold), 3)
+        if "opinion" in sig.on and not sig.on & _ANCHORS:
+            score = min(score, _OPINION_CAP)
         out.append(
             Assessment(
                 score=score,

@@ -14,9 +14,10 @@ from claims.extraction.quantities import find_quantities
 HERE = Path(__file__).resolve().parent
 SEEDS = HERE.parents[2] / "seeds"
 FIXTURES = sorted((HERE / "fixtures").glob("*.json"))
-# Recall the bench must keep; the misses it reports are attributions without
-# numbers ("X said ...") that the ClaimBuster-trained model scores low.
-MIN_RECALL = 0.85
+# Every must-see claim is flagged today (64 of 64); the floor leaves room for one
+# borderline attribution without numbers ("X said ...") so a retrained model that
+# trades one of those for precision is not a failure, two are.
+MIN_RECALL = 0.97
 
 
 def load(path: Path) -> tuple[str, dict]:
