@@ -13,7 +13,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/factcheck
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: run test check lint typecheck bench chromium system-packages migrate seed clean
+.PHONY: run test check lint typecheck bench model chromium system-packages migrate seed clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -64,6 +64,15 @@ test: $(VENV)/.dev-installed chromium
 bench: $(VENV)/.dev-installed
 	$(PIP) install --quiet -e '.[bench]'
 	$(PY) bench/run.py
+
+# Rebuilds the shipped check-worthiness model from CheckThat! 2024 train/dev (about 30 min on
+# 2 cores). torch is pinned to the CPU build on local disk; a plain `torch` pulls a CUDA build.
+model: $(VENV)/.run-installed
+	$(PIP) install --quiet torch==2.13.0
+	$(PIP) install --quiet -r training/requirements.txt
+	$(PY) training/train_checkworthy.py
+	$(PY) training/finetune_minilm.py
+	$(PY) training/blend.py
 
 lint: $(VENV)/.dev-installed
 	$(VENV)/bin/ruff check .

@@ -1,7 +1,7 @@
 """Print the extractor's benchmark table: accuracy, speed, segmentation, gold seeds.
 
     .venv/bin/pip install -e '.[bench]'
-    .venv/bin/python bench/run.py [--quick]
+    .venv/bin/python bench/run.py [--quick] [--no-install]
 
 Everything is measured in this one run, side by side. CheckThat! `test` is only
 scored here, never used for training or tuning.
@@ -12,7 +12,9 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import subprocess
 import sys
+import tempfile
 import time
 from collections import defaultdict
 from collections.abc import Callable
@@ -273,15 +275,48 @@ def gold_seeds() -> None:
     )
 
 
+def tree_size(path: Path) -> int:
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file() and not f.is_symlink())
+
+
+def runtime_install() -> None:
+    section("Runtime install: a fresh virtualenv, `pip install .`, no test or training tools")
+    with tempfile.TemporaryDirectory() as tmp:
+        venv = Path(tmp) / "venv"
+        t = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+        # No pip cache: every wheel is read and unpacked as on a new machine.
+        subprocess.run(
+            [str(venv / "bin" / "pip"), "install", "--quiet", "--no-cache-dir", str(ROOT)],
+            check=True,
+            stderr=subprocess.DEVNULL,
+        )
+        seconds = time.perf_counter() - t
+        site = next((venv / "lib").glob("python*/site-packages"))
+        model = sum(
+            tree_size(p)
+            for p in site.iterdir()
+            if p.name.split("-")[0].lower() in {"onnxruntime", "tokenizers", "numpy", "numpy.libs"}
+        )
+        print(
+            f"{seconds:.0f} s, {tree_size(venv) / 1e6:.0f} MB in the virtualenv "
+            f"(the model's runtime, onnxruntime + tokenizers + numpy: {model / 1e6:.0f} MB); "
+            "target < 2 min and < 500 MB"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true", help="1 MB segmentation speed test")
+    parser.add_argument("--no-install", action="store_true", help="skip the runtime install")
     args = parser.parse_args()
     assess("warm up the model.")
     checkworthiness()
     article_time()
     segmentation(args.quick)
     gold_seeds()
+    if not args.no_install:
+        runtime_install()
 
 
 if __name__ == "__main__":

@@ -15,7 +15,7 @@ from .segment import CLAIM_KINDS, Segment, segment
 from .split import split_claims
 from .types import KINDS, CandidateClaim, Quantity
 
-EXTRACTOR_VERSION = "atomic-2"
+EXTRACTOR_VERSION = "atomic-3"
 
 __all__ = [
     "CHECKWORTHY_THRESHOLD",

@@ -1,0 +1,40 @@
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from claims.api import views
+
+urlpatterns = [
+    path("articles/", views.ArticleListCreate.as_view(), name="api_article_list"),
+    path("articles/<int:pk>/", views.ArticleDetail.as_view(), name="api_article_detail"),
+    path("claims/", views.ClaimListCreate.as_view(), name="api_claim_list"),
+    path("claims/<int:pk>/", views.ClaimDetail.as_view(), name="api_claim_detail"),
+    path("claims/<int:pk>/split/", views.ClaimSplit.as_view(), name="api_claim_split"),
+    path("claims/<int:pk>/merge/", views.ClaimMerge.as_view(), name="api_claim_merge"),
+    path("claims/<int:pk>/history/", views.ClaimHistory.as_view(), name="api_claim_history"),
+    path("claims/<int:pk>/comments/", views.ClaimComments.as_view(), name="api_claim_comments"),
+    path("claims/<int:pk>/verdicts/", views.ClaimVerdicts.as_view(), name="api_claim_verdicts"),
+    path("verdicts/<int:pk>/", views.VerdictDetail.as_view(), name="api_verdict_detail"),
+    path("verdicts/<int:pk>/submit/", views.VerdictSubmit.as_view(), name="api_verdict_submit"),
+    path("verdicts/<int:pk>/approve/", views.VerdictApprove.as_view(), name="api_verdict_approve"),
+    path(
+        "verdicts/<int:pk>/request-changes/",
+        views.VerdictRequestChanges.as_view(),
+        name="api_verdict_request_changes",
+    ),
+    path("ratings/", views.RatingList.as_view(), name="api_rating_list"),
+    path("articles/<int:pk>/report/", views.ArticleReport.as_view(), name="api_article_report"),
+    path("reports/", views.SelectionReport.as_view(), name="api_reports"),
+    path(
+        "reports/exports/<int:pk>/",
+        views.ReportExportDetail.as_view(),
+        name="api_report_export",
+    ),
+    path(
+        "reports/exports/<int:pk>/download/",
+        views.ReportExportDownload.as_view(),
+        name="api_report_export_download",
+    ),
+    path("me/token/", views.MyToken.as_view(), name="api_my_token"),
+    path("schema/", SpectacularAPIView.as_view(), name="api_schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
+]

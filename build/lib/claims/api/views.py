@@ -1,0 +1,547 @@
+"""The REST API: the same services as the UI, so the same rules and the same history."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.db.models import QuerySet
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import exceptions, generics, status
+from rest_framework.authtoken.models import Token
+from rest_framework.negotiation import BaseContentNegotiation
+from rest_framework.parsers import BaseParser, FormParser, JSONParser, MultiPartParser
+from rest_framework.renderers import BaseRenderer
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from claims import services
+from claims.api import serializers as s
+from claims.errors import VersionConflict
+from claims.ingest import decode_upload
+from claims.models import Article, Claim, Comment, HistoryEvent, Rating, ReportExport, Verdict
+from claims.reports import build
+from claims.reports.data import ReportFilters, selection_verdicts
+from claims.reports.render import FORMATS
+from claims.selectors import articles_search, claims_search
+from claims.services.reports import report_export_request
+from claims.views.reports import file_response
+
+
+def _user(request: Request) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+CONFLICT = {
+    409: OpenApiResponse(
+        s.ConflictSerializer,
+        description="Stale `version` (the record is returned in `current`), or a transition "
+        "the workflow does not allow.",
+    )
+}
+
+
+# --- Articles ------------------------------------------------------------------------------
+
+
+class ArticleListCreate(generics.ListCreateAPIView):
+    serializer_class = s.ArticleSerializer
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    def get_queryset(self) -> QuerySet[Article]:
+        articles = Article.objects.with_claim_counts()
+        query = self.request.query_params.get("search", "").strip()
+        return articles_search(articles, query) if query else articles
+
+    @extend_schema(
+        parameters=[OpenApiParameter("search", str, description="Full-text search, ranked.")],
+        responses={200: s.ArticleSerializer(many=True)},
+    )
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(
+        request={
+            "application/json": s.ArticleSerializer,
+            "multipart/form-data": s.ArticleSerializer,
+        },
+        responses={
+            201: s.ArticleSerializer,
+            200: OpenApiResponse(s.ArticleSerializer, description="The same text already exists."),
+            413: OpenApiResponse(s.ErrorSerializer, description="Over the size limit."),
+            415: OpenApiResponse(s.ErrorSerializer, description="Unsupported file type."),
+        },
+    )
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        title = data.get("title", "")
+        source_url = data.get("source_url", "")
+        publisher = data.get("publisher", "")
+        body = data.get("body", "")
+        if data.get("file") is not None:
+            upload = data["file"]
+            decoded = decode_upload(
+                upload.read(settings.ARTICLE_MAX_BYTES + 1),
+                filename=upload.name or "",
+                max_bytes=settings.ARTICLE_MAX_BYTES,
+            )
+            body = decoded.body
+            title, source_url = title or decoded.title, source_url or decoded.source_url
+            publisher = publisher or decoded.publisher
+        result = services.article_ingest(
+            body=body,
+            title=title,
+            source_url=source_url,
+            publisher=publisher,
+            published_at=data.get("published_at"),
+            added_by=_user(request),
+        )
+        article = Article.objects.with_claim_counts().get(pk=result.article.pk)
+        return Response(
+            s.ArticleSerializer(article, context=self.get_serializer_context()).data,
+            status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK,
+            headers={"Location": f"/api/articles/{article.pk}/"},
+        )
+
+
+class ArticleDetail(generics.RetrieveAPIView):
+    serializer_class = s.ArticleDetailSerializer
+
+    def get_queryset(self) -> QuerySet[Article]:
+        return Article.objects.with_claim_counts()
+
+
+# --- Claims --------------------------------------------------------------------------------
+
+
+class ClaimListCreate(generics.ListCreateAPIView):
+    serializer_class = s.ClaimSerializer
+    filter_backends: list[Any] = []
+
+    def get_queryset(self) -> QuerySet[Claim]:
+        filters = s.ClaimFilterSerializer(data=self.request.query_params)
+        filters.is_valid(raise_exception=True)
+        params = filters.validated_data
+        claims = Claim.objects.prefetch_related("tags")
+        if "article" in params:
+            claims = claims.filter(article_id=params["article"])
+        if params.get("status"):
+            claims = claims.filter(status=params["status"])
+        if params.get("kind"):
+            claims = claims.filter(kind=params["kind"])
+        if "min_score" in params:
+            claims = claims.filter(score__gte=params["min_score"])
+        assignee = params.get("assignee", "")
+        if assignee == "me":
+            claims = claims.filter(assignee=_user(self.request))
+        elif assignee == "none":
+            claims = claims.filter(assignee__isnull=True)
+        elif assignee:
+            claims = claims.filter(assignee_id=int(assignee))
+        query = params.get("search", "").strip()
+        if query:
+            return claims_search(claims, query)
+        return claims.order_by("article_id", "start", "end", "id")
+
+    @extend_schema(
+        parameters=[s.ClaimFilterSerializer], responses={200: s.ClaimSerializer(many=True)}
+    )
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(
+        request=s.ClaimCreateSerializer,
+        responses={201: s.ClaimSerializer},
+        description="Add a claim the extractor missed, at a span of the article.",
+    )
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        data = _valid(s.ClaimCreateSerializer, request)
+        article = get_object_or_404(Article, pk=data["article"])
+        claim = services.claim_create(
+            article=article,
+            actor=_user(request),
+            start=data["start"],
+            end=data["end"],
+            claim_text=data.get("claim", ""),
+        )
+        return Response(s.ClaimSerializer(claim).data, status=status.HTTP_201_CREATED)
+
+
+def _valid(serializer_class: type[Any], request: Request) -> dict[str, Any]:
+    serializer = serializer_class(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)
+
+
+class ClaimDetail(APIView):
+    @extend_schema(responses={200: s.ClaimSerializer})
+    def get(self, request: Request, pk: int) -> Response:
+        claim = get_object_or_404(Claim.objects.prefetch_related("tags"), pk=pk)
+        return Response(s.ClaimSerializer(claim).data)
+
+    @extend_schema(
+        request=s.ClaimPatchSerializer,
+        responses={200: s.ClaimSerializer, **CONFLICT},
+        description="Accept, dismiss or reopen (`status`), edit the claim text, type or tags, "
+        "or assign (`assignee`). `version` must be the one you read.",
+    )
+    def patch(self, request: Request, pk: int) -> Response:
+        claim = get_object_or_404(Claim.objects.select_related("assignee"), pk=pk)
+        data = _valid(s.ClaimPatchSerializer, request)
+        user = _user(request)
+        version: int | None = data["version"]
+        if version != claim.version:
+            raise VersionConflict(
+                f"The claim is at version {claim.version}; you sent {version}.", current=claim
+            )
+        with transaction.atomic():
+            if {"claim", "kind", "tags"} & set(data):
+                claim = services.claim_edit(
+                    claim=claim,
+                    actor=user,
+                    version=version,
+                    claim_text=data.get("claim"),
+                    kind=data.get("kind"),
+                    tags=data.get("tags"),
+                )
+                version = None
+            if "status" in data:
+                change = {
+                    Claim.Status.ACCEPTED: services.claim_accept,
+                    Claim.Status.DISMISSED: services.claim_dismiss,
+                    Claim.Status.CANDIDATE: services.claim_reopen,
+                }[data["status"]]
+                claim = change(claim=claim, actor=user, version=version)
+                version = None
+            if "assignee" in data:
+                assignee = (
+                    get_object_or_404(User, pk=data["assignee"]) if data["assignee"] else None
+                )
+                claim = services.claim_assign(
+                    claim=claim, actor=user, assignee=assignee, version=version
+                )
+        claim = Claim.objects.prefetch_related("tags").get(pk=claim.pk)
+        return Response(s.ClaimSerializer(claim).data)
+
+
+class ClaimSplit(APIView):
+    @extend_schema(
+        request=s.SplitSerializer,
+        responses={200: s.ClaimSerializer(many=True), **CONFLICT},
+        description="Cut the claim in two at article offset `at`.",
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        claim = get_object_or_404(Claim.objects.select_related("article"), pk=pk)
+        data = _valid(s.SplitSerializer, request)
+        parts = services.claim_split(
+            claim=claim, actor=_user(request), at=data["at"], version=data["version"]
+        )
+        return Response(s.ClaimSerializer(parts, many=True).data)
+
+
+class ClaimMerge(APIView):
+    @extend_schema(
+        request=s.VersionSerializer,
+        responses={200: s.ClaimSerializer, **CONFLICT},
+        description="Merge the claim with the next claim in its article.",
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        claim = get_object_or_404(Claim.objects.select_related("article"), pk=pk)
+        data = _valid(s.VersionSerializer, request)
+        merged = services.claim_merge(claim=claim, actor=_user(request), version=data["version"])
+        return Response(s.ClaimSerializer(merged).data)
+
+
+class ClaimHistory(generics.ListAPIView):
+    serializer_class = s.HistoryEventSerializer
+
+    def get_queryset(self) -> QuerySet[HistoryEvent]:
+        if getattr(self, "swagger_fake_view", False):  # schema generation has no claim
+            return HistoryEvent.objects.none()
+        claim = get_object_or_404(Claim, pk=self.kwargs["pk"])
+        return HistoryEvent.objects.filter(claim=claim).select_related("actor").order_by("id")
+
+
+class ClaimComments(generics.ListCreateAPIView):
+    serializer_class = s.CommentSerializer
+
+    def get_queryset(self) -> QuerySet[Any]:
+        if getattr(self, "swagger_fake_view", False):  # schema generation has no claim
+            return Comment.objects.none()
+        claim = get_object_or_404(Claim, pk=self.kwargs["pk"])
+        return claim.comments.select_related("author").order_by("id")
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        claim = get_object_or_404(Claim, pk=self.kwargs["pk"])
+        data = _valid(s.CommentSerializer, request)
+        comment = services.comment_add(claim=claim, actor=_user(request), body=data["body"])
+        return Response(s.CommentSerializer(comment).data, status=status.HTTP_201_CREATED)
+
+
+# --- Verdicts ------------------------------------------------------------------------------
+
+
+def _verdict_input(data: dict[str, Any], verdict: Verdict | None = None) -> services.VerdictInput:
+    """Build the full verdict from a partial update: fields not sent keep their values."""
+    rating = data["rating"].pk if data.get("rating") else None
+    if "rating" not in data and verdict is not None:
+        rating = verdict.rating_id
+    citations = data.get("citations")
+    if citations is None and verdict is not None:
+        citations = list(verdict.citations.values(*s.CitationSerializer.Meta.fields))
+    return services.VerdictInput(
+        rating_id=rating,
+        summary=data.get("summary", verdict.summary if verdict else ""),
+        rationale=data.get("rationale", verdict.rationale if verdict else ""),
+        citations=[
+            services.CitationInput(
+                url=c["url"],
+                title=c.get("title") or "",
+                publisher=c.get("publisher") or "",
+                quote=c.get("quote") or "",
+                archived_url=c.get("archived_url") or "",
+                accessed_at=c.get("accessed_at"),
+                stance=c.get("stance") or "context",
+            )
+            for c in citations or []
+        ],
+    )
+
+
+class ClaimVerdicts(APIView):
+    @extend_schema(responses={200: s.VerdictSerializer(many=True)})
+    def get(self, request: Request, pk: int) -> Response:
+        claim = get_object_or_404(Claim, pk=pk)
+        verdicts = claim.verdicts.select_related("rating").prefetch_related("citations")
+        return Response(s.VerdictSerializer(verdicts.order_by("id"), many=True).data)
+
+    @extend_schema(
+        request=s.VerdictWriteSerializer,
+        responses={201: s.VerdictSerializer, **CONFLICT},
+        description="Start the draft verdict on a claim.",
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        claim = get_object_or_404(Claim, pk=pk)
+        data = _valid(s.VerdictWriteSerializer, request)
+        verdict = services.verdict_save_draft(
+            claim=claim, author=_user(request), data=_verdict_input(data)
+        )
+        return Response(s.VerdictSerializer(verdict).data, status=status.HTTP_201_CREATED)
+
+
+def _verdict(pk: int) -> Verdict:
+    return get_object_or_404(
+        Verdict.objects.select_related("claim", "rating").prefetch_related("citations"), pk=pk
+    )
+
+
+class VerdictDetail(APIView):
+    @extend_schema(responses={200: s.VerdictSerializer})
+    def get(self, request: Request, pk: int) -> Response:
+        return Response(s.VerdictSerializer(_verdict(pk)).data)
+
+    @extend_schema(
+        request=s.VerdictPatchSerializer,
+        responses={200: s.VerdictSerializer, **CONFLICT},
+        description="Edit a draft (or a verdict sent back). Fields not sent keep their values; "
+        "`citations`, when sent, replaces the list.",
+    )
+    def patch(self, request: Request, pk: int) -> Response:
+        verdict = _verdict(pk)
+        data = _valid(s.VerdictPatchSerializer, request)
+        verdict = services.verdict_save_draft(
+            claim=verdict.claim,
+            author=_user(request),
+            verdict=verdict,
+            version=data["version"],
+            data=_verdict_input(data, verdict),
+        )
+        return Response(s.VerdictSerializer(_verdict(verdict.pk)).data)
+
+
+class VerdictSubmit(APIView):
+    @extend_schema(request=s.VersionSerializer, responses={200: s.VerdictSerializer, **CONFLICT})
+    def post(self, request: Request, pk: int) -> Response:
+        data = _valid(s.VersionSerializer, request)
+        verdict = services.verdict_submit(
+            verdict=_verdict(pk), actor=_user(request), version=data["version"]
+        )
+        return Response(s.VerdictSerializer(_verdict(verdict.pk)).data)
+
+
+class VerdictApprove(APIView):
+    @extend_schema(request=s.VersionSerializer, responses={200: s.VerdictSerializer, **CONFLICT})
+    def post(self, request: Request, pk: int) -> Response:
+        data = _valid(s.VersionSerializer, request)
+        verdict = services.verdict_approve(
+            verdict=_verdict(pk), editor=_user(request), version=data["version"]
+        )
+        return Response(s.VerdictSerializer(_verdict(verdict.pk)).data)
+
+
+class VerdictRequestChanges(APIView):
+    @extend_schema(
+        request=s.RequestChangesSerializer,
+        responses={200: s.VerdictSerializer, **CONFLICT},
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        data = _valid(s.RequestChangesSerializer, request)
+        verdict = services.verdict_request_changes(
+            verdict=_verdict(pk),
+            editor=_user(request),
+            note=data["note"],
+            version=data["version"],
+        )
+        return Response(s.VerdictSerializer(_verdict(verdict.pk)).data)
+
+
+class RatingList(generics.ListAPIView):
+    serializer_class = s.RatingSerializer
+    queryset = Rating.objects.all()
+    pagination_class = None
+
+
+class MyToken(APIView):
+    """Your own API token: show it, make a new one (the old one stops working), or revoke it."""
+
+    @extend_schema(responses={200: s.TokenSerializer})
+    def get(self, request: Request) -> Response:
+        token, _ = Token.objects.get_or_create(user=_user(request))
+        return Response({"token": token.key})
+
+    @extend_schema(request=None, responses={201: s.TokenSerializer})
+    def post(self, request: Request) -> Response:
+        Token.objects.filter(user=_user(request)).delete()
+        return Response(
+            {"token": Token.objects.create(user=_user(request)).key}, status=status.HTTP_201_CREATED
+        )
+
+    @extend_schema(responses={204: None})
+    def delete(self, request: Request) -> Response:
+        Token.objects.filter(user=_user(request)).delete()
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+# --- Reports -------------------------------------------------------------------------------
+
+
+class IgnoreFormatNegotiation(BaseContentNegotiation):
+    """`?format=` names the report's format here, not a DRF renderer."""
+
+    def select_parser(self, request: Request, parsers: Iterable[BaseParser]) -> BaseParser | None:
+        return next(iter(parsers), None)
+
+    def select_renderer(
+        self, request: Request, renderers: Iterable[BaseRenderer], format_suffix: str | None = None
+    ) -> tuple[BaseRenderer, str]:
+        renderer = next(iter(renderers))
+        return renderer, renderer.media_type
+
+
+REPORT_FORMAT = OpenApiParameter(
+    "format", str, enum=list(FORMATS), default="html", description="The report's format."
+)
+# One 200 per media type, so clients (and schemathesis) know every body they can get.
+REPORT_FILES: dict[Any, Any] = {
+    (200, "text/html"): OpenApiTypes.STR,
+    (200, "application/pdf"): OpenApiTypes.BINARY,
+    (200, "text/csv"): OpenApiTypes.STR,
+    (200, "application/json"): OpenApiTypes.OBJECT,
+    (200, "text/markdown"): OpenApiTypes.STR,
+    (200, "application/ld+json"): OpenApiResponse(
+        OpenApiTypes.ANY, description="A list of schema.org ClaimReview objects."
+    ),
+}
+
+
+class ArticleReport(APIView):
+    content_negotiation_class = IgnoreFormatNegotiation
+
+    @extend_schema(parameters=[REPORT_FORMAT], responses=REPORT_FILES)
+    def get(self, request: Request, pk: int) -> Any:
+        article = get_object_or_404(Article, pk=pk)
+        fmt = request.query_params.get("format", "html")
+        try:
+            content = build.article_file(article, fmt)
+        except build.UnknownFormat as exc:
+            raise exceptions.ValidationError({"format": [str(exc)]}) from None
+        return file_response(content, fmt, f"report-{article.title}")
+
+
+class SelectionReport(APIView):
+    content_negotiation_class = IgnoreFormatNegotiation
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("from", OpenApiTypes.DATE, description="Approved on or after."),
+            OpenApiParameter("to", OpenApiTypes.DATE, description="Approved on or before."),
+            OpenApiParameter("rating", int, description="A rating id."),
+            OpenApiParameter("reviewer", int, description="The reviewer's user id."),
+            OpenApiParameter("publisher", str, description="The article's publisher."),
+            REPORT_FORMAT,
+        ],
+        responses={
+            **REPORT_FILES,
+            (202, "application/json"): OpenApiResponse(
+                s.ReportExportSerializer,
+                description="Over the size threshold: built by the worker; poll `status_url`.",
+            ),
+        },
+    )
+    def get(self, request: Request) -> Any:
+        query = s.SelectionQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        params = query.validated_data
+        filters = ReportFilters(
+            date_from=params.get("from"),
+            date_to=params.get("to"),
+            rating=params.get("rating"),
+            reviewer=params.get("reviewer"),
+            publisher=params.get("publisher", ""),
+        )
+        fmt = params.get("format", "html")
+        if selection_verdicts(filters).count() > settings.REPORT_ASYNC_THRESHOLD:
+            export = report_export_request(user=_user(request), filters=filters, fmt=fmt)
+            return Response(
+                s.ReportExportSerializer(export, context={"request": request}).data,
+                status=status.HTTP_202_ACCEPTED,
+            )
+        return file_response(build.selection_file(filters, fmt), fmt, "verdicts")
+
+
+class ReportExportDetail(APIView):
+    @extend_schema(responses={200: s.ReportExportSerializer})
+    def get(self, request: Request, pk: int) -> Response:
+        export = get_object_or_404(ReportExport, pk=pk, requested_by_id=request.user.pk)
+        return Response(s.ReportExportSerializer(export, context={"request": request}).data)
+
+
+class ReportExportDownload(APIView):
+    content_negotiation_class = IgnoreFormatNegotiation
+
+    @extend_schema(responses=REPORT_FILES)
+    def get(self, request: Request, pk: int) -> Any:
+        export = get_object_or_404(
+            ReportExport,
+            pk=pk,
+            requested_by_id=request.user.pk,
+            status=ReportExport.Status.DONE,
+        )
+        path = settings.EXPORT_ROOT / export.file_name
+        if not path.exists():
+            raise exceptions.NotFound("The export file is gone; request the report again.")
+        return FileResponse(
+            path.open("rb"),
+            as_attachment=True,
+            filename=export.file_name,
+            content_type=FORMATS[export.format][0],
+        )

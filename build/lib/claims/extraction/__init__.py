@@ -1,0 +1,95 @@
+"""Pure-Python claim extraction: segment, split into atomic claims, score, type.
+
+No Django here: the app layer stores CandidateClaim rows produced by
+`extract_claims`. Bump EXTRACTOR_VERSION whenever output can change, so stored
+claims can be re-extracted.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .quantities import find_quantities
+from .score import CHECKWORTHY_THRESHOLD, Assessment, assess, assess_many
+from .segment import CLAIM_KINDS, Segment, segment
+from .split import split_claims
+from .types import KINDS, CandidateClaim, Quantity
+
+EXTRACTOR_VERSION = "atomic-2"
+
+__all__ = [
+    "CHECKWORTHY_THRESHOLD",
+    "EXTRACTOR_VERSION",
+    "KINDS",
+    "Assessment",
+    "CandidateClaim",
+    "Quantity",
+    "Segment",
+    "extract_claims",
+    "guess_title",
+    "score_sentence",
+    "segment",
+]
+
+_SPACES = re.compile(r"\s+")
+_TITLE_MAX = 200
+_TITLE_SENTENCE_MAX = 120
+
+
+def extract_claims(text: str) -> list[CandidateClaim]:
+    """Return atomic candidate claims (from prose sentences and bullets) in article order.
+
+    A sentence holding several separately checkable claims yields one candidate
+    each, with its own span inside the sentence; spans are unique per article.
+    """
+    atoms = []
+    seen: set[tuple[int, int]] = set()
+    for seg in segment(text):
+        if seg.kind not in CLAIM_KINDS:
+            continue
+        for atom in split_claims(text, seg.start, seg.end):
+            if (atom.start, atom.end) not in seen:
+                seen.add((atom.start, atom.end))
+                atoms.append(atom)
+    # Score the standalone wording, all at once; quantities keep article offsets.
+    verdicts = assess_many([atom.claim for atom in atoms])
+    claims = []
+    for atom, verdict in zip(atoms, verdicts, strict=True):
+        span = text[atom.start : atom.end]
+        claims.append(
+            CandidateClaim(
+                start=atom.start,
+                end=atom.end,
+                text=span,
+                claim=atom.claim,
+                score=verdict.score,
+                checkworthy=verdict.checkworthy,
+                kind=verdict.kind,
+                reasons=verdict.reasons,
+                quantities=find_quantities(span, atom.start),
+            )
+        )
+    return claims
+
+
+def score_sentence(sentence: str) -> Assessment:
+    """Score one sentence as given (no segmentation or splitting): score, kind, reasons."""
+    return assess(sentence)
+
+
+def guess_title(text: str) -> str:
+    """Return a short title: the first line if short, else the first sentence, clipped."""
+    for line in text.splitlines():
+        line = _SPACES.sub(" ", line).strip()
+        if line:
+            break
+    else:
+        return ""
+    if len(line) <= _TITLE_MAX:
+        return line
+    first = next((s for s in segment(text) if s.kind in CLAIM_KINDS or s.kind == "heading"), None)
+    sentence = _SPACES.sub(" ", text[first.start : first.end]) if first else line
+    if len(sentence) <= _TITLE_SENTENCE_MAX:
+        return sentence
+    clipped = sentence[: _TITLE_SENTENCE_MAX + 1].rsplit(" ", 1)[0].rstrip(",;:—–- ")
+    return clipped + "…"

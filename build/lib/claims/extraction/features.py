@@ -1,0 +1,211 @@
+"""Text features shared by training and run time: n-grams and explicit signals.
+
+Training (`training/train_checkworthy.py`) and the scorer call the same
+functions, so the shipped weights always see features made the same way.
+Pure Python: no numpy or scikit-learn needed to score.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+from .quantities import find_quantities
+
+# Digits become "0" so "0.99%" and "1.36%" share n-grams.
+_DIGITS = re.compile(r"\d")
+_TOKEN = re.compile(r"[a-z0]+(?:[’'][a-z]+)?|[%$€£¥?!]")
+_CHAR_MIN, _CHAR_MAX = 2, 5
+
+
+def ngrams(sentence: str) -> list[str]:
+    """Return word 1–2-grams ("w:") and in-word character 2–5-grams ("c:")."""
+    low = _DIGITS.sub("0", sentence.lower())
+    words = _TOKEN.findall(low)
+    feats = [f"w:{w}" for w in words]
+    feats.extend(f"w:{a} {b}" for a, b in zip(words, words[1:], strict=False))
+    for w in words:
+        padded = f" {w} "
+        n_chars = len(padded)
+        for n in range(_CHAR_MIN, min(_CHAR_MAX, n_chars) + 1):
+            feats.extend(f"c:{padded[i : i + n]}" for i in range(n_chars - n + 1))
+    return feats
+
+
+def tfidf_dot(feats: list[str], table: dict[str, tuple[float, float]]) -> float:
+    """Return the dot product of the L2-normalised sublinear TF-IDF vector with weights.
+
+    `table` maps a feature to (idf, weight), exactly as scikit-learn's
+    TfidfVectorizer(sublinear_tf=True, norm="l2") followed by a linear model.
+    """
+    counts: dict[str, int] = {}
+    for f in feats:
+        if f in table:
+            counts[f] = counts.get(f, 0) + 1
+    if not counts:
+        return 0.0
+    norm = 0.0
+    dot = 0.0
+    for f, n in counts.items():
+        idf, weight = table[f]
+        value = (1.0 + math.log(n)) * idf
+        norm += value * value
+        dot += value * weight
+    return dot / math.sqrt(norm)
+
+
+_MONTH = (
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
+    r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?"
+)
+DATE = re.compile(
+    rf"\b{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?:,?\s+(?:19|20)\d\d\b)?"
+    rf"|\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}(?:\s+(?:19|20)\d\d\b)?"
+    rf"|\b(?:in|since|by|of|from|until|during|before|after)\s+(?:early\s+|late\s+|mid-)?"
+    rf"(?:{_MONTH}\s+)?(?:19|20)\d\d\b"
+    r"|\b(?:19|20)\d\d-\d\d-\d\d\b"
+    r"|\b(?:on|last|this|next)\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
+    r"|\b(?:yesterday|last (?:week|month|year)|this (?:week|month|year))\b",
+    re.I,
+)
+_ATTRIB_ACCORDING = re.compile(
+    r"\b[Aa]ccording to\s+(?:(?:previous |recent |a |an |the )?(?:reports?|data|figures|"
+    r"estimates|statements?) (?:from|by)\s+)?(?:the\s+)?"
+    r"(?P<src>[A-Z][\w&.’'-]*(?:\s+(?:of\s+)?[A-Z][\w&.’'-]*){0,4})"
+)
+_ATTRIB_VERB = (
+    r"(?:said|says|told|reported|reports|stated|claimed|added|warned|wrote|insisted|noted"
+    r"|revealed|announced|confirmed|argued)"
+)
+_ATTRIB_BEFORE = re.compile(
+    rf"(?P<src>(?:[A-Z][\w&.’'-]*\s+(?:of\s+(?:the\s+)?)?){{0,4}}[A-Z][\w&.’'-]*)"
+    rf"\s+(?:has\s+|had\s+)?{_ATTRIB_VERB}\b"
+)
+_ATTRIB_ANY = re.compile(rf"\b{_ATTRIB_VERB}\b|\baccording to\b|\bin an? [A-Z]\w* interview\b")
+_PRONOUNS = frozenset(["I", "We", "He", "She", "They", "It", "You", "This", "That"])
+QUOTED = re.compile(r"[“\"](?:[^”\"\s]+\s+){2,}[^”\"]*[”\"]")
+_ACTION = re.compile(
+    r"\b(?:signed|announced|imposed|raised|lowered|cut|suspended|exempted|issued|approved|"
+    r"passed|banned|withdrew|postponed|enacted|launched|introduced|threatened|ordered|"
+    r"vetoed|levied|slapped|lifted|agreed|committed|sent|denied|met|visited|"
+    r"abolished|tightened|targeted|sanctioned|voted)\b"
+)
+POLICY = re.compile(
+    r"\b(?:tariffs?|laws?|regulations?|Act|bills?|sanctions?|bans?|rules?|polic(?:y|ies)|"
+    r"executive order|export controls?|restrictions?|duties|taxes|legislation|treat(?:y|ies))\b"
+)
+_COMPARISON = re.compile(
+    r"\b(?:more|less|fewer|higher|lower|larger|smaller|bigger|greater|faster|slower|"
+    r"cheaper|worse|better)\s+than\b"
+    r"|\b(?:highest|lowest|largest|smallest|biggest|fastest|record|doubled|tripled|halved|"
+    r"exceed(?:ed|s|ing)?|surpass\w*|outperform\w*|compared (?:to|with)|versus|"
+    r"most|least)\b"
+)
+_OPINION = re.compile(
+    r"\b(?:I|we) (?:think|believe|feel|guess|suspect)\b|\bin my (?:view|opinion)\b"
+    r"|\b(?:obvious(?:ly)?|clearly|should|must|certainly|undoubtedly|of course|arguably|"
+    r"seems?|appears? to|misguided|extraordinarily|absolutely|unfortunately|wonder|"
+    r"it is clear)\b",
+    re.I,
+)
+_PREDICTION = re.compile(
+    r"\b(?:will|would|won[’']t|expected to|could|may|might|likely|forecast\w*|predict\w*|"
+    r"projected|going to|set to|poised to)\b",
+    re.I,
+)
+FIRST_PERSON = re.compile(r"\b(?:I|I[’']\w+|me|my|we|our|us)\b")
+CAUSATION = re.compile(
+    r"\b(?:because|due to|led to|leads? to|leading to|caused?|causing|result(?:ed|s)? in|"
+    r"as a result|driven by|thanks to|linked to|contribut\w+ to|triggered|stems from)\b",
+    re.I,
+)
+_NAME = re.compile(r"(?<!^)(?<![.!?] )\b(?:[A-Z][a-z]+|[A-Z]{2,}|(?:[A-Z]\.){2,})")
+
+# Signal names in the order the model's signal weights are stored.
+SIGNALS = (
+    "number",
+    "percent",
+    "money",
+    "unit",
+    "several_numbers",
+    "date",
+    "attributed",
+    "action",
+    "dated_action",
+    "comparison",
+    "name",
+    "opinion",
+    "prediction",
+    "question",
+    "short",
+    "first_person",
+    "causation",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Signals:
+    """Explicit, explainable facts about a sentence; `on` lists the names that fired."""
+
+    on: frozenset[str]
+    source: str | None  # the named source, "" if unnamed, None if not attributed
+    quantities: tuple
+    unquoted: str
+
+
+def detect(sentence: str, offset: int = 0) -> Signals:
+    """Find the explicit signals in `sentence` (quantities carry article offsets)."""
+    on: set[str] = set()
+    quantities = find_quantities(sentence, offset)
+    unquoted = QUOTED.sub(" ", sentence)
+    if quantities:
+        on.add("number")
+        if any(q.percent for q in quantities):
+            on.add("percent")
+        if any(q.currency for q in quantities):
+            on.add("money")
+        if any(q.unit for q in quantities):
+            on.add("unit")
+        if len(quantities) > 1:
+            on.add("several_numbers")
+    if DATE.search(sentence):
+        on.add("date")
+    source = attribution(sentence)
+    if source is not None:
+        on.add("attributed")
+    if _ACTION.search(sentence):
+        on.add("dated_action" if "date" in on else "action")
+    if _COMPARISON.search(sentence):
+        on.add("comparison")
+    if _NAME.search(sentence):
+        on.add("name")
+    # Opinion and prediction only count outside quotations: quoted speech is
+    # still a checkable claim about what someone said.
+    if _OPINION.search(unquoted):
+        on.add("opinion")
+    if _PREDICTION.search(unquoted):
+        on.add("prediction")
+    if sentence.rstrip("\"'”’) ").endswith("?"):
+        on.add("question")
+    n_words = sentence.count(" ") + 1
+    if n_words < 4 or (n_words < 6 and not quantities):
+        on.add("short")
+    if FIRST_PERSON.search(unquoted):
+        on.add("first_person")
+    if CAUSATION.search(sentence):
+        on.add("causation")
+    return Signals(frozenset(on), source, quantities, unquoted)
+
+
+def attribution(sentence: str) -> str | None:
+    """Return the named source ("" if unnamed), or None when not attributed."""
+    m = _ATTRIB_ACCORDING.search(sentence)
+    if m is not None:
+        return m.group("src").rstrip(".,")
+    m = _ATTRIB_BEFORE.search(sentence)
+    if m is not None and m.group("src") not in _PRONOUNS:
+        return m.group("src")
+    if _ATTRIB_ANY.search(sentence):
+        return ""
+    return None

@@ -1,0 +1,317 @@
+"""Find numbers in a sentence: percentages, money, scaled counts, ranges, units."""
+
+from __future__ import annotations
+
+import re
+
+from .types import MONTH_ABBREVIATIONS, Quantity
+
+_NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+_CUR = r"US\$|[$€£¥]|\b(?:RMB|CNY|USD|EUR|GBP|JPY)\s?"
+_SCALE = r"\s?(?:thousand|million|billion|trillion|bn|tn)\b"
+_PCT = r"\s?(?:%|percent\b|per\s?cent\b)"
+_UNIT = (
+    r"yuan|renminbi|dollars?|euros?|yen|"
+    r"percentage points?|basis points|bps|points?|tons?|tonnes?|barrels?|bbl|"
+    r"degrees?|km|kilomet(?:er|re)s?|miles?|kg|kilograms?|pounds?|lbs?|ounces?|"
+    r"gallons?|lit(?:er|re)s?|[kMGT]Wh?|days?|weeks?|months?|years?|hours?|"
+    r"minutes?|seconds?|times|people|jobs|stocks|shares|nations|countries"
+)
+
+# One pattern covers "$1.5 billion", "500 billion yuan", "25%-50%",
+# "39–45%", "between 10 and 20", "RMB 1.11 trillion", "130 %".
+# Index names ("S&P 500", "Nikkei 225") are names, not quantities.
+_QUANTITY = re.compile(
+    rf"(?<!S&P )(?<!Nikkei )(?<!FTSE )(?<!Stoxx )(?<!Russell )(?<!CSI )(?<!KOSPI )"
+    rf"(?P<between>\bbetween\s+)?"
+    rf"(?P<cur>{_CUR})?"
+    rf"(?<![\w.])(?P<num>{_NUM})"
+    rf"(?P<scale>{_SCALE})?"
+    rf"(?P<pct>{_PCT})?"
+    # " to " is deliberately not a range separator: "rose 5% to $3.2 billion".
+    rf"(?:(?:\s?[-–—]\s?|(?(between)\s+and\s+|(?!)))"
+    rf"(?P<cur2>{_CUR})?(?P<num2>{_NUM})(?P<scale2>{_SCALE})?(?P<pct2>{_PCT})?)?"
+    rf"(?P<unit>\s?(?:{_UNIT})\b)?"
+)
+
+_SCALES = {
+    "thousand": 1e3,
+    "million": 1e6,
+    "billion": 1e9,
+    "trillion": 1e12,
+    "bn": 1e9,
+    "tn": 1e12,
+}
+_CURRENCY_SYMBOLS = {
+    "$": "USD",
+    "US$": "USD",
+    "€": "EUR",
+    "£": "GBP",
+    "¥": "CNY",  # ambiguous with JPY; most of this corpus is about China
+    "RMB": "CNY",
+    "CNY": "CNY",
+    "USD": "USD",
+    "EUR": "EUR",
+    "GBP": "GBP",
+    "JPY": "JPY",
+}
+_CURRENCY_WORDS = {
+    "yuan": "CNY",
+    "renminbi": "CNY",
+    "dollar": "USD",
+    "dollars": "USD",
+    "euro": "EUR",
+    "euros": "EUR",
+    "yen": "JPY",
+}
+_MONTHS = (
+    frozenset(
+        [
+            "january",
+            "february",
+            "march",
+            "april",
+            "may",
+            "june",
+            "july",
+            "august",
+            "september",
+            "october",
+            "november",
+            "december",
+        ]
+    )
+    | MONTH_ABBREVIATIONS
+)
+# Power units keep their case: "MW" is not "mw".
+_CASED_UNITS = frozenset({"MW", "GW", "kW", "TW", "MWh", "GWh", "kWh", "TWh"})
+_YEAR = re.compile(r"(?:19|20)\d\d")
+
+# The thing counted follows the number: "15 critical minerals", "145% tariffs on
+# Chinese goods", "50% dependence on China". Stop at words that end a noun phrase.
+_COUNTED_WORD = re.compile(r"\s+(?:of\s+|on\s+|in\s+)?([A-Za-z][\w’'&-]*)")
+_COUNTED_STOP = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "that",
+        "which",
+        "who",
+        "whom",
+        "whose",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "being",
+        "has",
+        "have",
+        "had",
+        "will",
+        "would",
+        "could",
+        "should",
+        "may",
+        "might",
+        "must",
+        "can",
+        "do",
+        "does",
+        "did",
+        "and",
+        "or",
+        "but",
+        "nor",
+        "to",
+        "by",
+        "from",
+        "for",
+        "with",
+        "as",
+        "at",
+        "than",
+        "then",
+        "this",
+        "these",
+        "those",
+        "it",
+        "its",
+        "their",
+        "his",
+        "her",
+        "our",
+        "your",
+        "since",
+        "until",
+        "after",
+        "before",
+        "during",
+        "while",
+        "when",
+        "where",
+        "if",
+        "because",
+        "so",
+        "such",
+        "more",
+        "less",
+        "most",
+        "least",
+        "respectively",
+        "each",
+        "per",
+        "over",
+        "under",
+        "into",
+        "onto",
+        "about",
+        "around",
+        "nearly",
+        "almost",
+        "up",
+        "down",
+        "off",
+        "out",
+        "also",
+        "only",
+        "just",
+        "even",
+        "additional",
+        "exceed",
+        "exceeds",
+        "exceeded",
+        "exceeding",
+        "rose",
+        "rise",
+        "rises",
+        "fell",
+        "fall",
+        "falls",
+        "dropped",
+        "grew",
+        "increased",
+        "decreased",
+        "declined",
+        "climbed",
+        "jumped",
+        "surged",
+        "reached",
+        "hit",
+    ]
+)
+_COUNTED_MAX = 5
+_DATE_TEXT = re.compile(
+    r"\b(?:January|February|March|April|May|June|July|August|September|October|November"
+    r"|December)\s+\d{1,2}(?:st|nd|rd|th)?(?:,?\s+(?:19|20)\d\d)?\b"
+    r"|\b\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:January|February|March|April|May|June|July"
+    r"|August|September|October|November|December)(?:\s+(?:19|20)\d\d)?\b"
+    r"|\b(?:January|February|March|April|May|June|July|August|September|October|November"
+    r"|December)\s+(?:19|20)\d\d\b"
+    r"|\b(?:in|since|by|from|until|during|before|after)\s+((?:19|20)\d\d)\b"
+)
+
+
+def find_quantities(sentence: str, offset: int = 0) -> tuple[Quantity, ...]:
+    """Return the quantities in `sentence`; offsets are shifted by `offset`."""
+    found: list[Quantity] = []
+    date_m = _DATE_TEXT.search(sentence)
+    date = (date_m.group(1) or date_m.group()) if date_m else ""
+    for m in _QUANTITY.finditer(sentence):
+        num = m.group("num")
+        cur = (m.group("cur") or m.group("cur2") or "").strip()
+        scale = (m.group("scale") or m.group("scale2") or "").strip().lower()
+        percent = bool(m.group("pct") or m.group("pct2"))
+        unit = (m.group("unit") or "").strip()
+        decorated = bool(cur or scale or percent or unit or m.group("num2"))
+        end_num = m.end("num")
+        if not decorated:
+            if end_num < len(sentence) and sentence[end_num].isalpha():
+                continue  # ordinals and codes: "15th", "4G"
+            if _is_date_part(sentence, m.start("num"), num):
+                continue
+            if _is_enumerator(sentence, m.start("num"), end_num):
+                continue
+        mult = _SCALES.get(scale, 1.0)
+        currency = _CURRENCY_SYMBOLS.get(cur, "") or _CURRENCY_WORDS.get(unit.lower(), "")
+        if currency and unit.lower() in _CURRENCY_WORDS:
+            unit = ""
+        num2 = m.group("num2")
+        range_to = (
+            _to_float(num2)
+            * _SCALES.get((m.group("scale2") or m.group("scale") or "").strip().lower(), 1.0)
+            if num2
+            else None
+        )
+        start = m.start("between") if m.group("between") else m.start()
+        text = sentence[start : m.end()]
+        found.append(
+            Quantity(
+                text=text,
+                start=offset + start,
+                end=offset + m.end(),
+                value=_to_float(num) * mult,
+                unit=unit if unit in _CASED_UNITS else unit.lower(),
+                percent=percent,
+                currency=currency,
+                range_to=range_to,
+                date=date,
+                counted=counted_after(sentence, m.end()),
+            )
+        )
+    return tuple(found)
+
+
+def counted_after(sentence: str, end: int) -> str:
+    """Return the noun phrase right after a number ("critical minerals"), or ""."""
+    words: list[str] = []
+    pos = end
+    after_prep = -1  # words taken since "on"/"of"/"in"; a phrase takes two at most there
+    for _ in range(_COUNTED_MAX):
+        m = _COUNTED_WORD.match(sentence, pos)
+        if m is None or after_prep >= 2:
+            break
+        word = m.group(1)
+        if word.lower() in _COUNTED_STOP or (not words and m.group().strip() != word):
+            break
+        lead = m.group()[: m.start(1) - m.start()].strip()
+        if lead:
+            if after_prep >= 0:
+                break
+            after_prep = 0
+        elif after_prep >= 0:
+            after_prep += 1
+        words.extend([lead, word] if lead else [word])
+        pos = m.end()
+        if lead:
+            after_prep = 1
+    while words and words[-1] in ("of", "on", "in"):
+        words.pop()
+    return " ".join(words)
+
+
+def _to_float(num: str) -> float:
+    """Parse "4,749" or "0.99" into a float."""
+    return float(num.replace(",", ""))
+
+
+def _is_date_part(sentence: str, start: int, num: str) -> bool:
+    """Tell whether a bare number is a year or a day of the month."""
+    if len(num) == 4 and _YEAR.fullmatch(num):
+        return True
+    if len(num) <= 2:
+        prev = sentence[max(0, start - 11) : start].rstrip(" .").rsplit(" ", 1)[-1]
+        return prev.lower() in _MONTHS
+    return False
+
+
+def _is_enumerator(sentence: str, start: int, end: int) -> bool:
+    """Tell whether a bare number is a list marker ("issues: 1. Deep-sea…")."""
+    if end >= len(sentence) or sentence[end] not in ".)":
+        return False
+    if end + 1 < len(sentence) and not sentence[end + 1].isspace():
+        return False
+    before = sentence[:start].rstrip()
+    return not before or before.endswith(":")

@@ -1,0 +1,157 @@
+"""Check-worthiness score, reasons and Full Fact kind for one sentence or claim.
+
+The score comes from a model trained on ClaimBuster (see `checkworthy`): learned
+n-gram weights plus learned weights for explicit signals (numbers, dates,
+attribution, official actions, opinion and prediction wording). Every signal
+that fired becomes a reason a reviewer can read, so a score is never a bare number.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from . import checkworthy
+from .features import CAUSATION, FIRST_PERSON, POLICY, QUOTED, Signals, detect
+from .types import Quantity
+
+CHECKWORTHY_THRESHOLD = 0.5
+# Opinion wording with nothing checkable to anchor it ("It is obvious that ...") is
+# commentary: its score is held below the threshold. Anchors are what a fact-checker
+# could look up: a number, a date or a named source.
+_OPINION_CAP = 0.45
+_ANCHORS = frozenset({"number", "date", "attributed"})
+# How far the learned wording alone must push the logit before it is worth a reason.
+_WORDING_REASON = 0.75
+
+_REASONS = {
+    "money": "a money amount",
+    "percent": "a percentage",
+    "unit": "a number with a unit",
+    "date": "a date",
+    "dated_action": "a dated official action",
+    "action": "an official action",
+    "comparison": "a comparison",
+    "name": "names a person, place or organisation",
+    "opinion": "opinion wording",
+    "prediction": "prediction",
+    "question": "question",
+    "short": "too short",
+    "causation": "cause and effect",
+}
+_REASON_ORDER = (
+    "money",
+    "percent",
+    "unit",
+    "number",
+    "date",
+    "attributed",
+    "dated_action",
+    "action",
+    "comparison",
+    "name",
+    "causation",
+    "opinion",
+    "prediction",
+    "question",
+    "short",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Assessment:
+    """The scorer's verdict on one sentence."""
+
+    score: float
+    checkworthy: bool
+    kind: str
+    reasons: tuple[str, ...]
+    quantities: tuple[Quantity, ...]
+
+
+def assess(sentence: str, offset: int = 0) -> Assessment:
+    """Score `sentence`, pick its kind and list the reasons."""
+    return assess_many([sentence], offset)[0]
+
+
+def assess_many(sentences: list[str], offset: int = 0) -> list[Assessment]:
+    """Score many sentences at once (the neural component runs in batches)."""
+    blend = checkworthy.blend()
+    linear = checkworthy.linear()
+    signals = [detect(s, offset) for s in sentences]
+    parts = [linear.parts(s, sig.on) for s, sig in zip(sentences, signals, strict=True)]
+    logits = [blend.bias] * len(sentences)
+    w = blend.weights.get("linear", 0.0)
+    if w:
+        logits = [z + w * (linear.bias + t + g) for z, (t, g) in zip(logits, parts, strict=True)]
+    # The explicit signals' learned weights once more, on their own, so that numbers,
+    # attribution, opinion and questions move the score whatever the neural part says.
+    w = blend.weights.get("signals", 0.0)
+    if w:
+        logits = [z + w * g for z, (_, g) in zip(logits, parts, strict=True)]
+    w = blend.weights.get("minilm", 0.0)
+    if w and sentences:
+        neural = checkworthy.minilm().logits(sentences)
+        logits = [z + w * n for z, n in zip(logits, neural, strict=True)]
+    out = []
+    for sentence, sig, (text_logit, _), logit in zip(
+        sentences, signals, parts, logits, strict=True
+    ):
+        score = round(checkworthy.logit_to_score(logit, blend.threshold), 3)
+        if "opinion" in sig.on and not sig.on & _ANCHORS:
+            score = min(score, _OPINION_CAP)
+        out.append(
+            Assessment(
+                score=score,
+                checkworthy=score >= CHECKWORTHY_THRESHOLD,
+                kind=kind_of(sentence, sig),
+                reasons=_reasons(sig, text_logit),
+                quantities=sig.quantities,
+            )
+        )
+    return out
+
+
+def _reasons(signals: Signals, text_logit: float) -> tuple[str, ...]:
+    on = signals.on
+    reasons: list[str] = []
+    for name in _REASON_ORDER:
+        if name not in on:
+            continue
+        if name == "number":
+            if not on & {"money", "percent", "unit"}:
+                reasons.append("a number")
+        elif name == "attributed":
+            src = signals.source
+            reasons.append(f"attributed to {src}" if src else "attributed to a source")
+        else:
+            reasons.append(_REASONS[name])
+    if text_logit >= _WORDING_REASON:
+        reasons.append("worded like checkable statements (learned)")
+    elif text_logit <= -_WORDING_REASON:
+        reasons.append("worded like talk, not claims (learned)")
+    return tuple(reasons)
+
+
+def kind_of(sentence: str, signals: Signals) -> str:
+    """Pick a Full Fact kind; the order encodes which signal wins."""
+    on = signals.on
+    if "question" in on and "number" not in on:
+        return "not_a_claim"
+    if "number" in on:
+        return "quantity"
+    if signals.source is not None or QUOTED.search(sentence) is not None:
+        return "attribution_quote"
+    if "opinion" in on:
+        return "opinion"
+    if "prediction" in on:
+        return "prediction"
+    if CAUSATION.search(sentence):
+        return "correlation_causation"
+    action = "action" in on or "dated_action" in on
+    if action and POLICY.search(sentence):
+        return "rules_policy"
+    if action or "date" in on:
+        return "event"
+    if FIRST_PERSON.search(signals.unquoted):
+        return "personal"
+    return "other"

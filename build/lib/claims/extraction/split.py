@@ -1,0 +1,191 @@
+"""Split one sentence into atomic claims, each with an exact span in the article.
+
+Rules, not a parser: a "respectively" list pairs each item with its value
+("the Dow Jones, Nasdaq, and S&P 500 falling by 0.99%, 1.36%, and 0.95%,
+respectively" is three claims), and clauses joined by ", and", ";", ", while"
+or ", but" are separate claims when each carries its own number. The span of
+an atom always points at the source words; `claim` is a short standalone
+sentence that may borrow the sentence's lead ("According to Bloomberg, ...").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .quantities import find_quantities
+
+_SPACES = re.compile(r"\s+")
+_ITEM = r"[A-Z][\w&.'’-]*(?:\s+[A-Z0-9][\w&.'’-]*){0,3}"
+_LIST = re.compile(rf"(?P<list>{_ITEM}(?:,\s+(?:the\s+)?{_ITEM})*,?\s+and\s+(?:the\s+)?{_ITEM})")
+_LIST_ITEM = re.compile(_ITEM)
+_VALUE_SEP = re.compile(r"\s*(?:,\s*(?:and\s+)?|\s+and\s+)\s*")
+_RESPECTIVELY = re.compile(r",?\s+respectively\b")
+_CLAUSE_SEP = re.compile(r",\s+(?:and|while|whereas|but)\s+|;\s+")
+_LEAD = re.compile(r"(?:According to|As reported by|Citing)\s[^,]{2,80},\s+")
+_OTHERS = re.compile(
+    r"^((?:nearly|about|around|almost|over|more than|some)\s+)?(\d[\d,.]*)\s+others\b"
+)
+# A participle after the list reads as a finished verb in a standalone claim.
+_PARTICIPLES = {
+    "falling": "fell",
+    "rising": "rose",
+    "dropping": "dropped",
+    "gaining": "gained",
+    "losing": "lost",
+    "climbing": "climbed",
+    "declining": "declined",
+    "increasing": "increased",
+    "decreasing": "decreased",
+    "growing": "grew",
+    "reaching": "reached",
+    "jumping": "jumped",
+    "sliding": "slid",
+    "sinking": "sank",
+    "surging": "surged",
+    "tumbling": "tumbled",
+    "plunging": "plunged",
+    "closing": "closed",
+    "ending": "ended",
+    "accounting": "accounted",
+}
+_MIN_WORDS = 4
+# The subject of the first clause, when it is a name: "Trump raised …", "The Fed cut …".
+_SUBJECT = re.compile(
+    r"((?:The\s+)?[A-Z][\w’'&.-]*(?:\s+[A-Z][\w’'&.-]*){0,3})\s+"
+    r"(?:has|have|had|is|are|was|were|will|would|could|[a-z]+ed|[a-z]+s)\b"
+)
+_PRONOUN = re.compile(r"(?:it|he|she|they)\b")
+
+
+@dataclass(frozen=True, slots=True)
+class Atom:
+    """One atomic claim: text[start:end] is its source; `claim` reads on its own."""
+
+    start: int
+    end: int
+    claim: str
+
+
+def split_claims(text: str, start: int, end: int) -> list[Atom]:
+    """Return the atomic claims of the sentence text[start:end], in order."""
+    sentence = text[start:end]
+    if "respectively" in sentence:
+        atoms = _respectively(sentence, start)
+        if atoms:
+            return atoms
+    if _CLAUSE_SEP.search(sentence):
+        atoms = _clauses(sentence, start)
+        if atoms:
+            return atoms
+    return [Atom(start, end, _SPACES.sub(" ", sentence))]
+
+
+def _respectively(sentence: str, offset: int) -> list[Atom]:
+    resp = _RESPECTIVELY.search(sentence)
+    if resp is None:
+        return []
+    head = sentence[: resp.start()]
+    values = [q for q in find_quantities(head) if q.end <= len(head)]
+    # Keep the run of values that ends right before "respectively".
+    run: list = []
+    for q in reversed(values):
+        tail = head[q.end : run[0].start] if run else head[q.end :]
+        if run and not _VALUE_SEP.fullmatch(tail):
+            break
+        if not run and tail.strip():
+            break
+        run.insert(0, q)
+    if len(run) < 2:
+        return []
+    before = head[: run[0].start]
+    lists = [m for m in _LIST.finditer(before) if len(_items(m.group("list"))) == len(run)]
+    if not lists:
+        return []
+    lst = lists[-1]
+    items = [(lst.start("list") + m.start(), m.group()) for m in _items_m(lst.group("list"))]
+    middle = _SPACES.sub(" ", before[lst.end("list") :]).strip()
+    first, _, rest = middle.partition(" ")
+    verb = _PARTICIPLES.get(first.lower())
+    middle = f"{verb} {rest}".strip() if verb else middle
+    atoms = []
+    for (item_start, item), q in zip(items, run, strict=True):
+        claim = f"{item} {middle} {q.text}." if middle else f"{item}: {q.text}."
+        atoms.append(Atom(offset + item_start, offset + q.end, _SPACES.sub(" ", claim)))
+    return atoms
+
+
+def _items(listed: str) -> list[str]:
+    return [m.group() for m in _items_m(listed)]
+
+
+def _items_m(listed: str) -> list[re.Match[str]]:
+    items = list(_LIST_ITEM.finditer(listed))
+    # "The Dow, Nasdaq and S&P 500 …": the sentence's capital "The" is no part of the name.
+    if items and items[0].group().startswith("The ") and " " in items[0].group():
+        first = _LIST_ITEM.match(listed, items[0].start() + 4)
+        if first is not None:
+            items[0] = first
+    return items
+
+
+def _clauses(sentence: str, offset: int) -> list[Atom]:
+    # Quoted speech is one claim about what someone said: never cut inside quotes.
+    cuts = [
+        m
+        for m in _CLAUSE_SEP.finditer(sentence)
+        if (sentence.count("“", 0, m.start()) - sentence.count("”", 0, m.start())) <= 0
+        and sentence.count('"', 0, m.start()) % 2 == 0
+    ]
+    if not cuts:
+        return []
+    pieces: list[tuple[int, int]] = []
+    pos = 0
+    for m in cuts:
+        pieces.append((pos, m.start()))
+        pos = m.end()
+    pieces.append((pos, len(sentence)))
+    # Merge every piece without a number of its own into the one before it.
+    merged: list[tuple[int, int]] = []
+    for a, b in pieces:
+        part = sentence[a:b]
+        own = bool(find_quantities(part)) and part.count(" ") + 1 >= _MIN_WORDS
+        if merged and not own:
+            merged[-1] = (merged[-1][0], b)
+        elif not merged or own:
+            if merged and not _has_number(sentence, merged[-1]):
+                merged[-1] = (merged[-1][0], b)
+            else:
+                merged.append((a, b))
+    if len(merged) < 2 or not all(_has_number(sentence, p) for p in merged):
+        return []
+    lead_m = _LEAD.match(sentence)
+    lead = lead_m.group() if lead_m else ""
+    first_counted = subject = ""
+    atoms = []
+    for i, (a, b) in enumerate(merged):
+        part = sentence[a:b].rstrip(" ,;.")
+        b = a + len(part)
+        if i == 0:
+            quantities = find_quantities(part)
+            first_counted = next((q.counted for q in quantities if q.counted), "")
+            subject_m = _SUBJECT.match(part, len(lead))
+            subject = subject_m.group(1) if subject_m else ""
+            claim = part
+        else:
+            others = _OTHERS.match(part)
+            if others and first_counted:
+                part_text = f"{others.group(1) or ''}{others.group(2)} other {first_counted}"
+                part = part_text + part[others.end() :]
+            pronoun = _PRONOUN.match(part)
+            if pronoun and subject:
+                part = subject + part[pronoun.end() :]
+            claim = lead + part if lead else part[:1].upper() + part[1:]
+        end_punct = sentence[b:].lstrip()[:1] if i == len(merged) - 1 else ""
+        claim = _SPACES.sub(" ", claim) + (end_punct if end_punct in ("!", "?") else ".")
+        atoms.append(Atom(offset + a, offset + b, claim))
+    return atoms
+
+
+def _has_number(sentence: str, piece: tuple[int, int]) -> bool:
+    return bool(find_quantities(sentence[piece[0] : piece[1]]))

@@ -1,0 +1,431 @@
+"""The newsroom's records: articles, the claims split from them, verdicts, citations, history."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from claims.extraction.types import KINDS
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User  # noqa: F401
+
+
+def content_hash(body: str) -> str:
+    """Return the fingerprint that makes re-ingesting the same text find the existing article."""
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()
+
+
+class ArticleStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    SPLITTING = "splitting", "Splitting"
+    SPLIT = "split", "Split"
+    FAILED = "failed", "Failed"
+
+
+class ClaimStatus(models.TextChoices):
+    CANDIDATE = "candidate", "Candidate"
+    ACCEPTED = "accepted", "Accepted"
+    DISMISSED = "dismissed", "Dismissed"
+
+
+class VerdictStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Submitted"
+    CHANGES_REQUESTED = "changes_requested", "Changes requested"
+    APPROVED = "approved", "Approved"
+
+
+class Stance(models.TextChoices):
+    SUPPORTS = "supports", "Supports"
+    REFUTES = "refutes", "Refutes"
+    CONTEXT = "context", "Context"
+
+
+class ArticleQuerySet(models.QuerySet["Article"]):
+    def with_claim_counts(self) -> ArticleQuerySet:
+        # Aggregating drops Meta.ordering, so order again: newest first.
+        return self.order_by("-created_at", "-id").annotate(
+            claim_count=Count("claims", distinct=True),
+            checkworthy_count=Count("claims", filter=Q(claims__checkworthy=True), distinct=True),
+        )
+
+    def claimable(self, *, now: datetime) -> ArticleQuerySet:
+        """Return articles a worker may start splitting: queued, or whose worker's lease lapsed."""
+        lease = timedelta(seconds=settings.ARTICLE_SPLIT_LEASE_SECONDS)
+        return self.filter(
+            Q(status=Article.Status.QUEUED)
+            | Q(status=Article.Status.SPLITTING, split_started_at__lt=now - lease)
+        )
+
+
+class ClaimQuerySet(models.QuerySet["Claim"]):
+    def untouched(self) -> ClaimQuerySet:
+        """Return extractor candidates nobody has acted on: safe to replace on a re-split."""
+        return self.filter(
+            origin="extractor",
+            status=ClaimStatus.CANDIDATE,
+            version=1,
+            assignee__isnull=True,
+            verdicts__isnull=True,
+            comments__isnull=True,
+            tags__isnull=True,
+        )
+
+
+class Article(models.Model):
+    Status = ArticleStatus
+
+    title = models.CharField(max_length=300)
+    # Exactly as ingested: claim offsets point into this text, so it is never rewritten.
+    body = models.TextField()
+    source_url = models.URLField(max_length=2000, blank=True)
+    publisher = models.CharField(max_length=200, blank=True)
+    published_at = models.DateField(null=True, blank=True)
+    content_hash = models.CharField(max_length=64, unique=True, editable=False)
+    status = models.CharField(max_length=12, choices=Status, default=Status.QUEUED)
+    failure_reason = models.TextField(blank=True)
+    extractor_version = models.CharField(max_length=40, blank=True)
+    # Spans reviewers replaced by splitting or merging: a re-split must not bring them back.
+    retired_spans = models.JSONField(default=list, blank=True)
+    split_started_at = models.DateTimeField(null=True, blank=True)
+    split_attempts = models.PositiveIntegerField(default=0)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="articles_added",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status", "split_started_at"])]
+        constraints = [
+            models.CheckConstraint(condition=~Q(body=""), name="article_body_not_empty"),
+            models.CheckConstraint(
+                condition=Q(status__in=ArticleStatus.values),
+                name="article_status_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        self.content_hash = content_hash(self.body)
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def get_absolute_url(self) -> str:
+        return reverse("article_detail", args=[self.pk])
+
+    @property
+    def is_in_progress(self) -> bool:
+        return self.status in {self.Status.QUEUED, self.Status.SPLITTING}
+
+
+class Claim(models.Model):
+    Status = ClaimStatus
+
+    class Kind(models.TextChoices):
+        QUANTITY = "quantity", "Quantity"
+        PREDICTION = "prediction", "Prediction"
+        PERSONAL = "personal", "Personal"
+        CORRELATION_CAUSATION = "correlation_causation", "Correlation or causation"
+        RULES_POLICY = "rules_policy", "Rules or policy"
+        ATTRIBUTION_QUOTE = "attribution_quote", "Attribution or quote"
+        EVENT = "event", "Event"
+        OPINION = "opinion", "Opinion"
+        OTHER = "other", "Other"
+        NOT_A_CLAIM = "not_a_claim", "Not a claim"
+
+    class Origin(models.TextChoices):
+        EXTRACTOR = "extractor", "Extractor"
+        REVIEWER = "reviewer", "Reviewer"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="claims")
+    # Character offsets into article.body; `text` is body[start:end], the quote as published.
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    text = models.TextField()
+    # The standalone claim a reviewer checks; editable, while `text` keeps the original quote.
+    claim_text = models.TextField()
+    score = models.FloatField(default=0.0)
+    checkworthy = models.BooleanField(default=False)
+    reasons = models.JSONField(default=list, blank=True)
+    kind = models.CharField(max_length=24, choices=Kind, default=Kind.OTHER)
+    quantities = models.JSONField(default=list, blank=True)
+    status = models.CharField(max_length=12, choices=Status, default=Status.CANDIDATE)
+    origin = models.CharField(max_length=12, choices=Origin, default=Origin.EXTRACTOR)
+    extractor_version = models.CharField(max_length=40, blank=True)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_claims",
+    )
+    tags: models.ManyToManyField[Tag, Any] = models.ManyToManyField(
+        "Tag", blank=True, related_name="claims"
+    )
+    # Optimistic locking: a save must name the version it read.
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ClaimQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["article_id", "start", "end"]
+        indexes = [
+            models.Index(fields=["status", "-score"]),
+            models.Index(fields=["article", "start"]),
+        ]
+        constraints = [
+            # The span must also lie inside the article body: a trigger enforces that part,
+            # since a check constraint cannot read another table (see migration 0002).
+            models.CheckConstraint(
+                condition=Q(end__gt=models.F("start")), name="claim_span_nonempty"
+            ),
+            models.CheckConstraint(
+                condition=Q(score__gte=0.0) & Q(score__lte=1.0), name="claim_score_0_1"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=ClaimStatus.values), name="claim_status_valid"
+            ),
+            models.CheckConstraint(condition=Q(kind__in=list(KINDS)), name="claim_kind_valid"),
+            models.UniqueConstraint(fields=["article", "start", "end"], name="claim_span_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.claim_text[:80]
+
+    def get_absolute_url(self) -> str:
+        return reverse("claim_detail", args=[self.pk])
+
+
+class Rating(models.Model):
+    """One step of the rating scale, editable by admins."""
+
+    label = models.CharField(max_length=60, unique=True)
+    description = models.TextField(blank=True)
+    colour = models.CharField(max_length=7, default="#6b7280")
+    order = models.PositiveIntegerField(default=0)
+    # The number used for ClaimReview's ratingValue (higher is truer).
+    value = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "id"]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class Verdict(models.Model):
+    Status = VerdictStatus
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="verdicts")
+    rating = models.ForeignKey(Rating, null=True, blank=True, on_delete=models.PROTECT)
+    # Becomes ClaimReview's claimReviewed, which Google cuts at 75 characters.
+    summary = models.CharField(max_length=75, blank=True)
+    rationale = models.TextField(blank=True)
+    status = models.CharField(max_length=20, choices=Status, default=Status.DRAFT)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="verdicts_written"
+    )
+    approver = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="verdicts_approved",
+    )
+    # The editor's last request for changes, shown to the author until they resubmit.
+    review_note = models.TextField(blank=True)
+    version = models.PositiveIntegerField(default=1)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    approved_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-updated_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["claim"],
+                condition=Q(status="approved"),
+                name="one_approved_verdict_per_claim",
+            ),
+            # Two reviewers starting a verdict on one claim at once must not make two drafts.
+            models.UniqueConstraint(
+                fields=["claim"],
+                condition=~Q(status="approved"),
+                name="one_open_verdict_per_claim",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=VerdictStatus.values), name="verdict_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="approved") | Q(approver__isnull=False),
+                name="approved_verdict_has_approver",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_status_display()}: {self.summary or self.claim}"
+
+
+class Citation(models.Model):
+    Stance = Stance
+
+    verdict = models.ForeignKey(Verdict, on_delete=models.CASCADE, related_name="citations")
+    url = models.URLField(max_length=2000)
+    title = models.CharField(max_length=300, blank=True)
+    publisher = models.CharField(max_length=200, blank=True)
+    quote = models.TextField(blank=True)
+    archived_url = models.URLField(max_length=2000, blank=True)
+    accessed_at = models.DateField(null=True, blank=True)
+    stance = models.CharField(max_length=10, choices=Stance, default=Stance.CONTEXT)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(stance__in=Stance.values), name="citation_stance_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title or self.url
+
+
+class HistoryEvent(models.Model):
+    """One state change or edit: who, when, what, from, to, and why."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="history")
+    claim = models.ForeignKey(
+        Claim, null=True, blank=True, on_delete=models.CASCADE, related_name="history"
+    )
+    verdict = models.ForeignKey(
+        Verdict, null=True, blank=True, on_delete=models.CASCADE, related_name="history"
+    )
+    # Null for the system (the worker splitting an article).
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    action = models.CharField(max_length=40)
+    from_state = models.CharField(max_length=40, blank=True)
+    to_state = models.CharField(max_length=40, blank=True)
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.from_state}→{self.to_state}"
+
+
+class Tag(models.Model):
+    name = models.CharField(max_length=60, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Comment(models.Model):
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    body = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [models.CheckConstraint(condition=~Q(body=""), name="comment_not_empty")]
+
+    def __str__(self) -> str:
+        return self.body[:60]
+
+
+class VerdictRevision(models.Model):
+    """What a verdict said when it was submitted, so the editor sees what changed since."""
+
+    verdict = models.ForeignKey(Verdict, on_delete=models.CASCADE, related_name="revisions")
+    version = models.PositiveIntegerField()
+    snapshot = models.JSONField()
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.verdict_id} v{self.version}"
+
+
+class SiteSettings(models.Model):
+    """The newsroom's own details, used in reports and ClaimReview; one row, edited by admins."""
+
+    publisher_name = models.CharField(max_length=200, default="Factcheck Workbench newsroom")
+    publisher_url = models.URLField(blank=True)
+
+    class Meta:
+        verbose_name = "site settings"
+        verbose_name_plural = "site settings"
+        constraints = [models.CheckConstraint(condition=Q(id=1), name="site_settings_singleton")]
+
+    def __str__(self) -> str:
+        return self.publisher_name
+
+    @classmethod
+    def load(cls) -> SiteSettings:
+        obj, _ = cls.objects.get_or_create(pk=1)
+        return obj
+
+
+class ReportExport(models.Model):
+    """A large report built by the worker, with progress a person can watch."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    format = models.CharField(max_length=12)
+    filters = models.JSONField(default=dict)
+    status = models.CharField(max_length=10, choices=Status, default=Status.QUEUED)
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    file_name = models.CharField(max_length=200, blank=True)
+    error = models.TextField(blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.format} export {self.pk} ({self.status})"
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.DONE:
+            return 100
+        return int(100 * self.done / self.total) if self.total else 0

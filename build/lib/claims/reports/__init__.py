@@ -1,0 +1,1 @@
+"""Verdict reports (HTML, PDF, CSV, JSON, Markdown) and schema.org ClaimReview."""

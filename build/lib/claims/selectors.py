@@ -1,0 +1,212 @@
+"""Reads that need more than a queryset method."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.db import connection
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+
+from claims.models import Article, Claim
+
+
+@dataclass(frozen=True)
+class TextPiece:
+    text: str
+    claim: Claim | None = None  # the innermost claim covering this run, which a click opens
+    anchor: bool = False  # True on the first run of `claim`: the `#span-<id>` target
+    layers: int = 0  # how many claims cover this run (atomic claims nest inside sentences)
+
+
+def article_text_pieces(body: str, claims: Iterable[Claim]) -> list[TextPiece]:
+    """Cut the article body into runs at every claim boundary, in order.
+
+    Claims may nest (atomic claims inside a sentence): each run links to the shortest claim
+    covering it, so every claim stays clickable. A sweep over the boundaries keeps this linear
+    in the number of claims (times how deeply they nest), even on a 5 MB article.
+    """
+    spans = sorted(
+        (c for c in claims if 0 <= c.start < c.end <= len(body)), key=lambda c: (c.start, -c.end)
+    )
+    cuts = sorted({0, len(body), *(c.start for c in spans), *(c.end for c in spans)})
+    anchored: set[int] = set()
+    pieces: list[TextPiece] = []
+    active: list[Claim] = []
+    following = 0
+    for left, right in zip(cuts, cuts[1:], strict=False):
+        while following < len(spans) and spans[following].start <= left:
+            active.append(spans[following])
+            following += 1
+        # Every claim end is a cut, so a claim still open at `left` covers all of [left, right).
+        active = [c for c in active if c.end > left]
+        if not active:
+            pieces.append(TextPiece(body[left:right]))
+            continue
+        innermost = min(active, key=lambda c: (c.end - c.start, c.start))
+        anchor = innermost.pk not in anchored
+        anchored.add(innermost.pk)
+        pieces.append(TextPiece(body[left:right], innermost, anchor, len(active)))
+    return pieces
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    article: int | None = None
+    status: str = ""
+    kind: str = ""
+    min_score: float | None = None
+    assignee: str = ""  # "", "me", "none" or a user id
+    search: str = ""
+
+
+def claim_queue(*, filters: QueueFilters, user: User) -> QuerySet[Claim]:
+    """Return claims for triage, highest score first, with what a row shows loaded up front."""
+    claims = Claim.objects.select_related("article", "assignee").prefetch_related("tags")
+    if filters.article:
+        claims = claims.filter(article_id=filters.article)
+    if filters.status:
+        claims = claims.filter(status=filters.status)
+    if filters.kind:
+        claims = claims.filter(kind=filters.kind)
+    if filters.min_score is not None:
+        claims = claims.filter(score__gte=filters.min_score)
+    if filters.assignee == "me":
+        claims = claims.filter(assignee=user)
+    elif filters.assignee == "none":
+        claims = claims.filter(assignee__isnull=True)
+    elif filters.assignee.isdigit():
+        claims = claims.filter(assignee_id=int(filters.assignee))
+    if filters.search:
+        # The same ranked full-text search as the API, best match first.
+        return claims_search(claims, filters.search)
+    return claims.order_by("-score", "article_id", "start", "id")
+
+
+def claim_context(claim: Claim, *, radius: int = 320) -> tuple[str, str, str]:
+    """Return the article text just before, at and after the claim's quote."""
+    body = claim.article.body
+    before_start = max(0, claim.start - radius)
+    after_end = min(len(body), claim.end + radius)
+    before = ("…" if before_start else "") + body[before_start : claim.start]
+    after = body[claim.end : after_end] + ("…" if after_end < len(body) else "")
+    return before, body[claim.start : claim.end], after
+
+
+def reviewers() -> QuerySet[User]:
+    """Return everyone a claim can be assigned to."""
+    return (
+        User.objects.filter(is_active=True)
+        .filter(Q(groups__name__in=["Reviewer", "Editor", "Admin"]) | Q(is_superuser=True))
+        .distinct()
+        .order_by("username")
+    )
+
+
+@dataclass(frozen=True)
+class FieldDiff:
+    field: str
+    old: str
+    new: str
+
+    @property
+    def changed(self) -> bool:
+        return self.old != self.new
+
+    def pieces(self) -> list[tuple[str, str]]:
+        """Return (op, text) word runs: op is "", "del" or "ins"."""
+        old_words = self.old.split(" ")
+        new_words = self.new.split(" ")
+        out: list[tuple[str, str]] = []
+        matcher = difflib.SequenceMatcher(a=old_words, b=new_words, autojunk=False)
+        for op, a1, a2, b1, b2 in matcher.get_opcodes():
+            if op == "equal":
+                out.append(("", " ".join(old_words[a1:a2])))
+                continue
+            if a2 > a1:
+                out.append(("del", " ".join(old_words[a1:a2])))
+            if b2 > b1:
+                out.append(("ins", " ".join(new_words[b1:b2])))
+        return out
+
+
+def _flatten(snapshot: dict[str, Any]) -> dict[str, str]:
+    flat = {
+        "Rating": str(snapshot.get("rating", "")),
+        "Summary": str(snapshot.get("summary", "")),
+        "Rationale": str(snapshot.get("rationale", "")),
+    }
+    for index, citation in enumerate(snapshot.get("citations", []), start=1):
+        flat[f"Citation {index}"] = " · ".join(
+            str(citation.get(k, ""))
+            for k in ("stance", "url", "title", "publisher", "quote")
+            if citation.get(k)
+        )
+    return flat
+
+
+def snapshot_diff(old: dict[str, Any], new: dict[str, Any]) -> list[FieldDiff]:
+    """Compare two verdict snapshots field by field."""
+    a, b = _flatten(old), _flatten(new)
+    return [
+        FieldDiff(field, a.get(field, ""), b.get(field, "")) for field in dict.fromkeys([*a, *b])
+    ]
+
+
+SEARCH_CONFIG = "english"
+
+
+def _clean(query: str) -> str:
+    # PostgreSQL refuses NUL in text, and other control characters carry no meaning here.
+    return "".join(ch for ch in query if ch.isprintable() or ch == " ")[:200].strip()
+
+
+def _words(query: str) -> list[str]:
+    return [w for w in query.split() if len(w) > 1][:12]
+
+
+def claims_search(claims: QuerySet[Claim], query: str) -> QuerySet[Claim]:
+    """Rank claims against a full-text query, best first."""
+    return _full_text(claims, query, ["claim_text", "text"])
+
+
+def articles_search(articles: QuerySet[Article], query: str) -> QuerySet[Article]:
+    """Rank articles against a full-text query, best first."""
+    return _full_text(articles, query, ["title", "body"])
+
+
+def _full_text(queryset: QuerySet[Any], query: str, fields: list[str]) -> QuerySet[Any]:
+    """PostgreSQL uses the GIN index on the same expression (migration 0004); SQLite, the
+    embedded default, ranks by how many of the words a row contains."""
+    query = _clean(query)
+    if not query:
+        return queryset.none()
+    if connection.vendor != "postgresql":
+        return _rank_by_words(queryset, query, fields)
+    vector = SearchVector(*fields, config=SEARCH_CONFIG)
+    search = SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
+    return (
+        queryset.annotate(document=vector, rank=SearchRank(vector, search))
+        .filter(document=search)
+        .order_by("-rank", "-id")
+    )
+
+
+def _rank_by_words(queryset: QuerySet[Any], query: str, fields: list[str]) -> QuerySet[Any]:
+    words = _words(query) or [query.strip()]
+    hits = [Q(**{f"{field}__icontains": word}) for word in words for field in fields]
+    rank = sum(
+        (
+            Case(When(hit, then=Value(1)), default=Value(0), output_field=IntegerField())
+            for hit in hits
+        ),
+        Value(0),
+    )
+    match = Q()
+    for hit in hits:
+        match |= hit
+    return queryset.filter(match).annotate(rank=rank).order_by("-rank", "-id")

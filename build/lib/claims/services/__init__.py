@@ -1,0 +1,63 @@
+"""Writes that cross models or leave the process, named <entity>_<verb>."""
+
+from claims.services.articles import (
+    IngestResult,
+    article_ingest,
+    article_queue_split,
+    article_resplit,
+    article_retry_split,
+    article_split,
+    articles_requeue_stalled,
+)
+from claims.services.claims import (
+    claim_accept,
+    claim_assign,
+    claim_create,
+    claim_dismiss,
+    claim_edit,
+    claim_merge,
+    claim_reopen,
+    claim_split,
+    claim_take,
+    claims_bulk_assign,
+    claims_bulk_set_status,
+    comment_add,
+)
+from claims.services.verdicts import (
+    CitationInput,
+    VerdictInput,
+    verdict_approve,
+    verdict_checklist,
+    verdict_request_changes,
+    verdict_save_draft,
+    verdict_submit,
+)
+
+__all__ = [
+    "CitationInput",
+    "IngestResult",
+    "VerdictInput",
+    "article_ingest",
+    "article_queue_split",
+    "article_resplit",
+    "article_retry_split",
+    "article_split",
+    "articles_requeue_stalled",
+    "claim_accept",
+    "claim_assign",
+    "claim_create",
+    "claim_dismiss",
+    "claim_edit",
+    "claim_merge",
+    "claim_reopen",
+    "claim_split",
+    "claim_take",
+    "claims_bulk_assign",
+    "claims_bulk_set_status",
+    "comment_add",
+    "verdict_approve",
+    "verdict_checklist",
+    "verdict_request_changes",
+    "verdict_save_draft",
+    "verdict_submit",
+]

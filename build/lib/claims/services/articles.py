@@ -1,0 +1,303 @@
+"""Writes that cross models or leave the process: ingesting and splitting articles."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from functools import partial
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db import IntegrityError, OperationalError, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from claims import extraction
+from claims.ingest import IngestError, check_body
+from claims.models import Article, Claim, HistoryEvent, content_hash
+from claims.permissions import Action, require
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    article: Article
+    created: bool
+
+
+def article_ingest(
+    *,
+    body: str,
+    title: str = "",
+    source_url: str = "",
+    publisher: str = "",
+    published_at: date | None = None,
+    added_by: User | None = None,
+) -> IngestResult:
+    """Store a new article and queue its split; the same text again returns the existing one."""
+    # One line-ending convention for every door: browsers report offsets in LF text, and the
+    # same article pasted or uploaded must be recognised as the same.
+    body = body.replace("\r\n", "\n").replace("\r", "\n")
+    check_body(body, max_bytes=settings.ARTICLE_MAX_BYTES)
+    source_url = source_url if _valid_url(source_url) else ""
+    title = " ".join(title.split())[:300] or extraction.guess_title(body)[:300] or "Untitled"
+    existing = Article.objects.filter(content_hash=content_hash(body)).first()
+    if existing is not None:
+        return IngestResult(article=existing, created=False)
+    try:
+        with transaction.atomic():
+            article = Article.objects.create(
+                title=title,
+                body=body,
+                source_url=source_url,
+                publisher=publisher[:200],
+                published_at=published_at,
+                added_by=added_by,
+            )
+            HistoryEvent.objects.create(
+                article=article,
+                actor=added_by,
+                action="ingested",
+                to_state=Article.Status.QUEUED,
+            )
+            transaction.on_commit(partial(article_queue_split, article_id=article.pk))
+    except IntegrityError:
+        # Someone ingested the same text at the same moment: theirs won, point to it.
+        existing = Article.objects.filter(content_hash=content_hash(body)).first()
+        if existing is None:
+            raise
+        return IngestResult(article=existing, created=False)
+    return IngestResult(article=article, created=True)
+
+
+def _valid_url(url: str) -> bool:
+    if not url or len(url) > 2000:
+        return False
+    try:
+        URLValidator(schemes=["http", "https"])(url)
+    except ValidationError:
+        return False
+    return True
+
+
+def article_queue_split(*, article_id: int) -> bool:
+    """Send the split task; if the broker is down, leave the article queued for the sweep."""
+    from claims.tasks import split_article  # imported here: tasks import this module
+
+    try:
+        split_article.delay(article_id=article_id)
+    except Exception as exc:  # kombu and redis-py raise several types for one outage
+        logger.warning(
+            "Broker unreachable, article %s stays queued until the sweep re-sends it: %s",
+            article_id,
+            exc,
+        )
+        return False
+    return True
+
+
+def articles_requeue_stalled(*, grace_seconds: int | None = None, limit: int = 500) -> int:
+    """Re-send the split of articles left queued or whose splitting worker died.
+
+    Sending twice is safe: the task claims the article with a conditional UPDATE.
+    """
+    grace = settings.ARTICLE_SWEEP_SECONDS if grace_seconds is None else grace_seconds
+    now = timezone.now()
+    stalled = Article.objects.claimable(now=now).filter(
+        Q(status=Article.Status.SPLITTING) | Q(updated_at__lte=now - timedelta(seconds=grace))
+    )
+    sent = 0
+    for article_id in stalled.order_by("id").values_list("id", flat=True)[:limit]:
+        if not article_queue_split(article_id=article_id):
+            break  # the broker is still down; the next sweep tries again
+        sent += 1
+    return sent
+
+
+def article_split(*, article_id: int) -> int:
+    """Split an article into candidate claims; return how many were created.
+
+    Safe to run twice or concurrently: only the run that claims the article writes claims.
+    """
+    now = timezone.now()
+    _article_give_up_if_exhausted(article_id=article_id, now=now)
+    claimed = (
+        Article.objects.filter(pk=article_id, split_attempts__lt=MAX_SPLIT_ATTEMPTS)
+        .claimable(now=now)
+        .update(
+            status=Article.Status.SPLITTING,
+            split_started_at=now,
+            split_attempts=F("split_attempts") + 1,
+            updated_at=now,
+        )
+    )
+    if claimed != 1:
+        return 0  # another worker has it, or it is done
+    return _article_extract_and_store(article_id=article_id, lease=now)
+
+
+MAX_SPLIT_ATTEMPTS = 3
+
+
+def _article_give_up_if_exhausted(*, article_id: int, now: datetime) -> None:
+    """Fail an article whose splits keep dying (say, a worker killed by memory) instead of
+    sending it again forever."""
+    lease = timedelta(seconds=settings.ARTICLE_SPLIT_LEASE_SECONDS)
+    with transaction.atomic():
+        gave_up = Article.objects.filter(
+            pk=article_id,
+            status=Article.Status.SPLITTING,
+            split_started_at__lt=now - lease,
+            split_attempts__gte=MAX_SPLIT_ATTEMPTS,
+        ).update(
+            status=Article.Status.FAILED,
+            failure_reason=f"Splitting stopped {MAX_SPLIT_ATTEMPTS} times without finishing.",
+        )
+        if gave_up:
+            HistoryEvent.objects.create(
+                article_id=article_id,
+                action="split_failed",
+                from_state=Article.Status.SPLITTING,
+                to_state=Article.Status.FAILED,
+                note=f"gave up after {MAX_SPLIT_ATTEMPTS} attempts",
+            )
+
+
+def article_resplit(*, article_id: int) -> int:
+    """Split an article again with the current extractor; return how many claims were added.
+
+    Claims a reviewer touched (accepted, dismissed, edited, tagged, assigned, commented, with a
+    verdict, or added by hand) are kept as they are; untouched candidates of an older extractor
+    are replaced, and no span is stored twice.
+    """
+    now = timezone.now()
+    claimed = (
+        Article.objects.filter(
+            pk=article_id, status__in=[Article.Status.SPLIT, Article.Status.FAILED]
+        )
+        .exclude(extractor_version=extraction.EXTRACTOR_VERSION)
+        .update(
+            status=Article.Status.SPLITTING,
+            split_started_at=now,
+            split_attempts=F("split_attempts") + 1,
+            updated_at=now,
+        )
+    )
+    if claimed != 1:
+        return 0  # already current, or being split right now
+    return _article_extract_and_store(article_id=article_id, lease=now)
+
+
+def _article_extract_and_store(*, article_id: int, lease: datetime) -> int:
+    now = lease
+    body = Article.objects.values_list("body", flat=True).get(pk=article_id)
+    try:
+        # Extract outside any transaction: it is CPU work and must not hold row locks.
+        candidates = extraction.extract_claims(body)
+    except Exception as exc:
+        logger.exception("Extractor failed on article %s", article_id)
+        _article_fail(article_id=article_id, lease=now, reason=f"The extractor failed: {exc}")
+        return 0
+
+    try:
+        return _article_store_claims(article_id=article_id, lease=now, candidates=candidates)
+    except OperationalError:
+        # The database went away mid-write: hand the article back so the retry can claim it.
+        Article.objects.filter(
+            pk=article_id, status=Article.Status.SPLITTING, split_started_at=now
+        ).update(status=Article.Status.QUEUED, split_started_at=None)
+        raise
+
+
+def _article_store_claims(
+    *, article_id: int, lease: datetime, candidates: list[extraction.CandidateClaim]
+) -> int:
+    with transaction.atomic():
+        article = (
+            Article.objects.select_for_update()
+            .filter(pk=article_id, status=Article.Status.SPLITTING, split_started_at=lease)
+            .first()
+        )
+        if article is None:
+            return 0  # our lease lapsed and another worker took the article over
+        existing = Claim.objects.filter(article=article)
+        untouched = existing.untouched().exclude(extractor_version=extraction.EXTRACTOR_VERSION)
+        replaced = untouched.count()
+        untouched.delete()
+        taken = set(existing.values_list("start", "end"))
+        taken.update(tuple(span) for span in article.retired_spans)
+        new_claims = [
+            Claim(
+                article=article,
+                start=c.start,
+                end=c.end,
+                text=c.text,
+                claim_text=c.claim,
+                score=c.score,
+                checkworthy=c.checkworthy,
+                reasons=list(c.reasons),
+                kind=c.kind,
+                quantities=c.as_dict()["quantities"],
+                extractor_version=extraction.EXTRACTOR_VERSION,
+            )
+            for c in candidates
+            if (c.start, c.end) not in taken
+        ]
+        Claim.objects.bulk_create(new_claims)
+        Article.objects.filter(pk=article_id).update(
+            status=Article.Status.SPLIT,
+            extractor_version=extraction.EXTRACTOR_VERSION,
+            failure_reason="",
+            updated_at=timezone.now(),
+        )
+        HistoryEvent.objects.create(
+            article=article,
+            action="split",
+            from_state=Article.Status.SPLITTING,
+            to_state=Article.Status.SPLIT,
+            note=f"{len(new_claims)} candidate claims ({extraction.EXTRACTOR_VERSION})"
+            + (f", replacing {replaced} untouched ones" if replaced else ""),
+        )
+    return len(new_claims)
+
+
+def _article_fail(*, article_id: int, lease: datetime, reason: str) -> None:
+    with transaction.atomic():
+        updated = Article.objects.filter(
+            pk=article_id, status=Article.Status.SPLITTING, split_started_at=lease
+        ).update(status=Article.Status.FAILED, failure_reason=reason[:2000])
+        if updated:
+            HistoryEvent.objects.create(
+                article_id=article_id,
+                action="split_failed",
+                from_state=Article.Status.SPLITTING,
+                to_state=Article.Status.FAILED,
+                note=reason[:2000],
+            )
+
+
+def article_retry_split(*, article: Article, actor: User | None) -> Article:
+    """Queue a failed article again, e.g. after the extractor was fixed."""
+    if actor is not None:
+        require(actor, Action.TRIAGE)
+    Article.objects.filter(pk=article.pk).update(split_attempts=0)
+    with transaction.atomic():
+        updated = Article.objects.filter(pk=article.pk, status=Article.Status.FAILED).update(
+            status=Article.Status.QUEUED, failure_reason="", split_started_at=None
+        )
+        if not updated:
+            raise IngestError("Only a failed article can be split again.", code="invalid_state")
+        HistoryEvent.objects.create(
+            article=article,
+            actor=actor,
+            action="split_retried",
+            from_state=Article.Status.FAILED,
+            to_state=Article.Status.QUEUED,
+        )
+        transaction.on_commit(partial(article_queue_split, article_id=article.pk))
+    article.refresh_from_db()
+    return article

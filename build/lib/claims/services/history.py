@@ -1,0 +1,62 @@
+"""Helpers shared by the workflow services: versioned saves and the history trail."""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from django.contrib.auth.models import User
+from django.db import models
+from django.db.models import F
+from django.utils import timezone
+
+from claims.errors import VersionConflict
+from claims.models import Claim, HistoryEvent, Verdict
+
+M = TypeVar("M", Claim, Verdict)
+
+
+def save_versioned(instance: M, *, version: int | None, **changes: Any) -> M:
+    """Write `changes` only if nobody saved since `version` was read; return the fresh row.
+
+    The check and the write are one UPDATE, so two people saving at once cannot both win.
+    """
+    expected = instance.version if version is None else version
+    model: type[models.Model] = type(instance)
+    updated = model._default_manager.filter(pk=instance.pk, version=expected).update(
+        **changes, version=F("version") + 1, updated_at=timezone.now()
+    )
+    if updated != 1:
+        current = model._default_manager.get(pk=instance.pk)
+        raise VersionConflict(
+            f"Someone saved this {model._meta.verbose_name} after you opened it "
+            f"(you had version {expected}, it is now version {current.version}"  # type: ignore[attr-defined]
+            "). Your changes were not saved: compare them with the current text below.",
+            current=current,
+        )
+    instance.refresh_from_db()
+    return instance
+
+
+def record(
+    *,
+    action: str,
+    actor: User | None,
+    claim: Claim | None = None,
+    verdict: Verdict | None = None,
+    from_state: str = "",
+    to_state: str = "",
+    note: str = "",
+) -> HistoryEvent:
+    if claim is None and verdict is not None:
+        claim = verdict.claim
+    assert claim is not None
+    return HistoryEvent.objects.create(
+        article_id=claim.article_id,
+        claim=claim,
+        verdict=verdict,
+        actor=actor,
+        action=action,
+        from_state=str(from_state)[:40],
+        to_state=str(to_state)[:40],
+        note=note,
+    )

@@ -1,0 +1,188 @@
+"""Reports for articles and selections, big exports with progress, and public verdict pages."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.models import User
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    StreamingHttpResponse,
+)
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import slugify
+
+from claims.models import Article, Rating, ReportExport, Verdict
+from claims.permissions import Action, require
+from claims.reports import build
+from claims.reports import render as report_render
+from claims.reports.claimreview import claim_review, rating_bounds
+from claims.reports.data import ReportFilters, selection_verdicts
+from claims.selectors import reviewers
+from claims.services.reports import report_export_request
+
+
+def file_response(
+    content: bytes | Iterator[str], fmt: str, stem: str, *, inline: bool = False
+) -> HttpResponse | StreamingHttpResponse:
+    """Answer with a report file; CSV streams, HTML opens in the browser unless asked not to."""
+    content_type, extension = report_render.FORMATS[fmt]
+    filename = f"{slugify(stem)[:80] or 'report'}.{extension}"
+    response: HttpResponse | StreamingHttpResponse
+    if isinstance(content, bytes):
+        response = HttpResponse(content, content_type=content_type)
+    else:
+        response = StreamingHttpResponse(content, content_type=content_type)
+    disposition = "inline" if inline else "attachment"
+    response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
+    return response
+
+
+def article_report(request: HttpRequest, pk: int) -> HttpResponse | StreamingHttpResponse:
+    require(request.user, Action.VIEW)
+    article = get_object_or_404(Article, pk=pk)
+    fmt = request.GET.get("format", "html")
+    try:
+        content = build.article_file(article, fmt)
+    except build.UnknownFormat as exc:
+        return HttpResponseBadRequest(str(exc))
+    return file_response(
+        content,
+        fmt,
+        f"report-{article.title}",
+        inline=fmt == "html" and "download" not in request.GET,
+    )
+
+
+class SelectionForm(forms.Form):
+    date_from = forms.DateField(
+        label="Approved from", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label="Approved to", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    rating = forms.ModelChoiceField(
+        queryset=Rating.objects.all(), required=False, empty_label="Any rating"
+    )
+    reviewer = forms.ModelChoiceField(
+        queryset=User.objects.none(), required=False, empty_label="Any reviewer"
+    )
+    publisher = forms.CharField(required=False, max_length=200)
+    format = forms.ChoiceField(
+        choices=[
+            ("html", "Web page (HTML)"),
+            ("pdf", "PDF"),
+            ("csv", "Spreadsheet (CSV)"),
+            ("json", "JSON"),
+            ("md", "Markdown"),
+            ("claimreview", "ClaimReview JSON-LD"),
+        ],
+        initial="html",
+    )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        reviewer = self.fields["reviewer"]
+        assert isinstance(reviewer, forms.ModelChoiceField)
+        reviewer.queryset = reviewers()
+
+    def filters(self) -> ReportFilters:
+        cd = self.cleaned_data
+        return ReportFilters(
+            date_from=cd.get("date_from"),
+            date_to=cd.get("date_to"),
+            rating=cd["rating"].pk if cd.get("rating") else None,
+            reviewer=cd["reviewer"].pk if cd.get("reviewer") else None,
+            publisher=cd.get("publisher") or "",
+        )
+
+
+def reports_index(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
+    """Choose a selection and a format; big selections go to the worker."""
+    user = request.user
+    require(user, Action.VIEW)
+    form = SelectionForm(request.GET or None)
+    if request.GET and form.is_valid():
+        filters, fmt = form.filters(), form.cleaned_data["format"]
+        if selection_verdicts(filters).count() > settings.REPORT_ASYNC_THRESHOLD:
+            export = report_export_request(user=user, filters=filters, fmt=fmt)  # type: ignore[arg-type]
+            return redirect("report_export", pk=export.pk)
+        return file_response(
+            build.selection_file(filters, fmt), fmt, "verdicts", inline=fmt == "html"
+        )
+    exports = ReportExport.objects.filter(requested_by_id=user.pk)[:10]
+    return render(request, "claims/reports_index.html", {"form": form, "exports": exports})
+
+
+def report_export(request: HttpRequest, pk: int) -> HttpResponse:
+    """The progress of a big export; polls until the file is ready."""
+    require(request.user, Action.VIEW)
+    export = get_object_or_404(ReportExport, pk=pk, requested_by_id=request.user.pk)
+    template = "claims/_export_status.html" if request.htmx else "claims/report_export.html"  # type: ignore[attr-defined]
+    return render(request, template, {"export": export})
+
+
+def report_export_download(request: HttpRequest, pk: int) -> FileResponse:
+    require(request.user, Action.VIEW)
+    export = get_object_or_404(
+        ReportExport, pk=pk, requested_by_id=request.user.pk, status=ReportExport.Status.DONE
+    )
+    path = settings.EXPORT_ROOT / export.file_name
+    if not path.exists():
+        raise Http404("The export file is gone; request the report again.")
+    content_type = report_render.FORMATS[export.format][0]
+    return FileResponse(
+        path.open("rb"), as_attachment=True, filename=export.file_name, content_type=content_type
+    )
+
+
+def json_for_script(data: object) -> SafeString:
+    """JSON safe inside <script>: no "</script>" or HTML comment can come from a reviewer."""
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    for raw, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026")):
+        text = text.replace(raw, escaped)
+    return mark_safe(text)  # noqa: S308 - every markup character is escaped above
+
+
+@login_not_required
+def public_review(request: HttpRequest, pk: int) -> HttpResponse:
+    """The permalink of an approved verdict (ClaimReview's url); nothing else is public."""
+    verdict = get_object_or_404(
+        Verdict.objects.select_related(
+            "claim__article", "rating", "author", "approver"
+        ).prefetch_related("citations"),
+        pk=pk,
+        status=Verdict.Status.APPROVED,
+    )
+    document = claim_review(verdict)
+    return render(
+        request,
+        "claims/public_review.html",
+        {
+            "verdict": verdict,
+            "claim": verdict.claim,
+            "article": verdict.claim.article,
+            "document": document,
+            "json_ld": json_for_script(document),
+        },
+    )
+
+
+@login_not_required
+def rating_scale(request: HttpRequest) -> HttpResponse:
+    """How each rating maps to ClaimReview's numbers."""
+    worst, best = rating_bounds()
+    return render(
+        request,
+        "claims/rating_scale.html",
+        {"ratings": Rating.objects.all(), "worst": worst, "best": best},
+    )
