@@ -92,10 +92,12 @@ def assess_many(sentences: list[str], offset: int = 0) -> list[Assessment]:
     if w and sentences:
         neural = checkworthy.minilm().logits(sentences)
         logits = [z + w * n for z, n in zip(logits, neural, strict=True)]
+    # The wording reason is the score's logit without the explicit signals: whatever
+    # learned text model drives the score also drives the reason, so they never disagree.
+    g_weight = blend.weights.get("linear", 0.0) + blend.weights.get("signals", 0.0)
+    wording = [z - g_weight * g for z, (_, g) in zip(logits, parts, strict=True)]
     out = []
-    for sentence, sig, (text_logit, _), logit in zip(
-        sentences, signals, parts, logits, strict=True
-    ):
+    for sentence, sig, text_logit, logit in zip(sentences, signals, wording, logits, strict=True):
         score = round(checkworthy.logit_to_score(logit, blend.threshold), 3)
         if "opinion" in sig.on and not sig.on & _ANCHORS:
             score = min(score, _OPINION_CAP)

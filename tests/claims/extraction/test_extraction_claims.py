@@ -174,6 +174,21 @@ def test_opinion_scores_below_statistic() -> None:
     assert opinion.kind == "opinion" and "opinion wording" in opinion.reasons
 
 
+@pytest.mark.parametrize("path", SEEDS, ids=lambda p: p.stem[:3])
+def test_learned_wording_reason_agrees_with_the_score(path: Path) -> None:
+    # Where no explicit signal fired, the learned wording is the whole score: a reviewer
+    # must never read "worded like talk" on a flagged claim, or the reverse.
+    learned = {
+        "worded like checkable statements (learned)": True,
+        "worded like talk, not claims (learned)": False,
+    }
+    bare = [c for c in extract_claims(path.read_text(encoding="utf-8")) if len(c.reasons) == 1]
+    judged = [c for c in bare if c.reasons[0] in learned]
+    assert judged, "no claim on this seed rests on wording alone"
+    for claim in judged:
+        assert claim.checkworthy is learned[claim.reasons[0]], claim
+
+
 def test_question_is_not_a_claim() -> None:
     c = find(extract_claims(read("000")), "Why did Trump think of this investigation only now?")
     assert c.kind == "not_a_claim" and "question" in c.reasons and not c.checkworthy
