@@ -96,6 +96,9 @@ def main() -> None:
     parser.add_argument("--limit", type=int, default=0, help="train on the first N rows (smoke)")
     parser.add_argument("--work", type=Path, default=ROOT / "training" / "work")
     parser.add_argument(
+        "--out", type=Path, default=OUT, help="where the ONNX model and tokenizer go"
+    )
+    parser.add_argument(
         "--export-only", action="store_true", help="export the best.pt an earlier run saved"
     )
     args = parser.parse_args()
@@ -103,7 +106,7 @@ def main() -> None:
         model = Classifier()
         model.load_state_dict(torch.load(args.work / "best.pt"))
         f1, _ = f1_at_best(np.array(load("dev")[1]), predict(model, tokenizer(), load("dev")[0]))
-        export(model, args.work, f1)
+        export(model, args.work, f1, args.out)
         return
     torch.set_num_threads(args.threads)
     torch.manual_seed(13)
@@ -150,11 +153,11 @@ def main() -> None:
             best_f1 = f1
             torch.save(model.state_dict(), args.work / "best.pt")
     model.load_state_dict(torch.load(args.work / "best.pt"))
-    export(model, args.work, best_f1)
+    export(model, args.work, best_f1, args.out)
     print(f"done in {time.time() - t0:.0f}s, best dev F1 {best_f1:.4f}", flush=True)
 
 
-def export(model: Classifier, work: Path, dev_f1: float) -> None:
+def export(model: Classifier, work: Path, dev_f1: float, out: Path = OUT) -> None:
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
     model.eval()
@@ -175,9 +178,10 @@ def export(model: Classifier, work: Path, dev_f1: float) -> None:
         opset_version=17,
         dynamo=False,
     )
-    quantize_dynamic(str(fp32), str(OUT / "minilm.int8.onnx"), weight_type=QuantType.QInt8)
-    shutil.copy(BASE / "tokenizer.json", OUT / "tokenizer.json")
-    (OUT / "minilm.json").write_text(
+    out.mkdir(parents=True, exist_ok=True)
+    quantize_dynamic(str(fp32), str(out / "minilm.int8.onnx"), weight_type=QuantType.QInt8)
+    shutil.copy(BASE / "tokenizer.json", out / "tokenizer.json")
+    (out / "minilm.json").write_text(
         json.dumps(
             {
                 "max_len": MAX_LEN,
