@@ -12,7 +12,7 @@ import re
 from .quantities import find_quantities
 from .score import CHECKWORTHY_THRESHOLD, Assessment, assess, assess_many
 from .segment import CLAIM_KINDS, Segment, segment
-from .split import split_claims
+from .split import Atom, split_claims
 from .types import KINDS, CandidateClaim, Quantity
 
 EXTRACTOR_VERSION = "atomic-3"
@@ -32,6 +32,9 @@ __all__ = [
 ]
 
 _SPACES = re.compile(r"\s+")
+# A line that hands over to a list or quote: ends in ":" (a dash is trimmed by the splitter).
+_LEAD_IN = re.compile(r":\s*$")
+_LEAD_IN_CAP = 0.45
 _TITLE_MAX = 200
 _TITLE_SENTENCE_MAX = 120
 
@@ -56,20 +59,35 @@ def extract_claims(text: str) -> list[CandidateClaim]:
     claims = []
     for atom, verdict in zip(atoms, verdicts, strict=True):
         span = text[atom.start : atom.end]
+        score, reasons = verdict.score, verdict.reasons
+        if _LEAD_IN.search(span):
+            # "As of the midday close:" introduces the claims that follow; it is not one.
+            score = min(score, _LEAD_IN_CAP)
+            reasons = (*reasons, "introduces what follows")
         claims.append(
             CandidateClaim(
                 start=atom.start,
                 end=atom.end,
                 text=span,
                 claim=atom.claim,
-                score=verdict.score,
-                checkworthy=verdict.checkworthy,
+                score=score,
+                checkworthy=score >= CHECKWORTHY_THRESHOLD,
                 kind=verdict.kind,
-                reasons=verdict.reasons,
-                quantities=find_quantities(span, atom.start),
+                reasons=reasons,
+                quantities=_own_quantities(span, atom),
             )
         )
     return claims
+
+
+def _own_quantities(span: str, atom: Atom) -> tuple[Quantity, ...]:
+    """The span's quantities, less a sibling's ("S&P 500 ... 0.99%, 1.36%, and 0.95%")."""
+    found = find_quantities(span, atom.start)
+    if _SPACES.sub(" ", span).rstrip(".") == atom.claim.rstrip("."):
+        return found
+    return tuple(
+        q for q in found if re.search(rf"(?<![\d.,]){re.escape(q.text)}(?!\d)", atom.claim)
+    )
 
 
 def score_sentence(sentence: str) -> Assessment:

@@ -109,8 +109,9 @@ _OPINION = re.compile(
     r"it is clear)\b",
     re.I,
 )
+# "may" only in lower case: capitalised mid-sentence it is the month ("on May 16").
 _PREDICTION = re.compile(
-    r"\b(?:will|would|won[’']t|expected to|could|may|might|likely|forecast\w*|predict\w*|"
+    r"\b(?:will|would|won[’']t|expected to|could|(?-i:may)|might|likely|forecast\w*|predict\w*|"
     r"projected|going to|set to|poised to)\b",
     re.I,
 )

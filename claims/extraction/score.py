@@ -16,8 +16,9 @@ from .types import Quantity
 
 CHECKWORTHY_THRESHOLD = 0.5
 # Opinion wording with nothing checkable to anchor it ("It is obvious that ...") is
-# commentary: its score is held below the threshold. Anchors are what a fact-checker
-# could look up: a number, a date or a named source.
+# commentary, and a question without a number is not a claim: their scores are held
+# below the threshold so the flag never contradicts the kind or the reasons. Anchors
+# are what a fact-checker could look up: a number, a date or a named source.
 _OPINION_CAP = 0.45
 _ANCHORS = frozenset({"number", "date", "attributed"})
 # How far the learned wording alone must push the logit before it is worth a reason.
@@ -99,13 +100,14 @@ def assess_many(sentences: list[str], offset: int = 0) -> list[Assessment]:
     out = []
     for sentence, sig, text_logit, logit in zip(sentences, signals, wording, logits, strict=True):
         score = round(checkworthy.logit_to_score(logit, blend.threshold), 3)
-        if "opinion" in sig.on and not sig.on & _ANCHORS:
+        kind = kind_of(sentence, sig)
+        if kind == "not_a_claim" or ("opinion" in sig.on and not sig.on & _ANCHORS):
             score = min(score, _OPINION_CAP)
         out.append(
             Assessment(
                 score=score,
                 checkworthy=score >= CHECKWORTHY_THRESHOLD,
-                kind=kind_of(sentence, sig),
+                kind=kind,
                 reasons=_reasons(sig, text_logit),
                 quantities=sig.quantities,
             )

@@ -306,10 +306,15 @@ _SMALL_WORDS = frozenset(
 )
 
 
+# A reader-comment badge: the line after it is a reader's comment, not the article.
+_COMMENT_BADGE = re.compile(r"verified (?:user|reader|commenter)|reader comment|top comment", re.I)
+
+
 def segment(text: str) -> list[Segment]:
     """Split `text` into labelled segments with exact offsets, in order."""
     out: list[Segment] = []
     first_line = True
+    after_badge = False
     content_end = len(text.rstrip())  # lets the title rule ask "is there more?" in O(1)
     for m in _LINE.finditer(text):
         a, b = m.span()
@@ -322,6 +327,11 @@ def segment(text: str) -> list[Segment]:
         b -= len(line) - len(line.rstrip())
         is_first = first_line
         first_line = False
+        if after_badge:
+            after_badge = False
+            out.append(Segment(a, b, BOILERPLATE))
+            continue
+        after_badge = _COMMENT_BADGE.fullmatch(stripped) is not None
 
         bullet = _BULLET.match(text, a, b)
         if bullet is not None and bullet.end() < b:

@@ -3,7 +3,8 @@
 Rules, not a parser: a "respectively" list pairs each item with its value
 ("the Dow Jones, Nasdaq, and S&P 500 falling by 0.99%, 1.36%, and 0.95%,
 respectively" is three claims), and clauses joined by ", and", ";", ", while"
-or ", but" are separate claims when each carries its own number. The span of
+or ", but" are separate claims when each carries its own number or opens with
+a named subject and its verb ("..., and Beijing responded ..."). The span of
 an atom always points at the source words; `claim` is a short standalone
 sentence that may borrow the sentence's lead ("According to Bloomberg, ...").
 """
@@ -56,6 +57,7 @@ _SUBJECT = re.compile(
     r"(?:has|have|had|is|are|was|were|will|would|could|[a-z]+ed|[a-z]+s)\b"
 )
 _PRONOUN = re.compile(r"(?:it|he|she|they)\b")
+_DANGLING_TAIL = re.compile(r"\s*(?:,\s*(?:and|or|but)|[,;—–])\s*$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,7 +80,16 @@ def split_claims(text: str, start: int, end: int) -> list[Atom]:
         atoms = _clauses(sentence, start)
         if atoms:
             return atoms
-    return [Atom(start, end, _SPACES.sub(" ", sentence))]
+    # A bullet that runs on into the next ("Nasdaq dropped 2.7%, and") ends at its claim.
+    tail = _DANGLING_TAIL.search(sentence)
+    if tail is not None and tail.start() > 0:
+        end = start + tail.start()
+        return [Atom(start, end, _SPACES.sub(" ", sentence[: tail.start()]) + ".")]
+    claim = _SPACES.sub(" ", sentence)
+    # A bullet item ("Nikkei 225 fell nearly 4%") reads as a sentence once it has its stop.
+    if not claim.endswith((".", "?", "!", "…", ":", '"', "”", "’", "'", ")")):
+        claim += "."
+    return [Atom(start, end, claim)]
 
 
 def _respectively(sentence: str, offset: int) -> list[Atom]:
@@ -158,7 +169,9 @@ def _clauses(sentence: str, offset: int) -> list[Atom]:
             else:
                 merged.append((a, b))
     if len(merged) < 2 or not all(_has_number(sentence, p) for p in merged):
-        return []
+        merged = _named_clauses(sentence, pieces)
+        if len(merged) < 2:
+            return []
     lead_m = _LEAD.match(sentence)
     lead = lead_m.group() if lead_m else ""
     first_counted = subject = ""
@@ -185,6 +198,26 @@ def _clauses(sentence: str, offset: int) -> list[Atom]:
         claim = _SPACES.sub(" ", claim) + (end_punct if end_punct in ("!", "?") else ".")
         atoms.append(Atom(offset + a, offset + b, claim))
     return atoms
+
+
+def _named_clauses(sentence: str, pieces: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Cut only where the next clause opens with a named subject and its verb.
+
+    "Washington threatened tariffs ..., and Beijing responded by limiting exports"
+    is two claims about two actors; "..., and then raised them" stays one.
+    """
+    merged: list[tuple[int, int]] = []
+    for a, b in pieces:
+        part = sentence[a:b]
+        named = _SUBJECT.match(part) is not None and not part.startswith(("The ", "This "))
+        long_enough = part.count(" ") + 1 >= _MIN_WORDS
+        if merged and not (named and long_enough):
+            merged[-1] = (merged[-1][0], b)
+        else:
+            merged.append((a, b))
+    if merged and sentence[merged[0][0] : merged[0][1]].count(" ") + 1 < _MIN_WORDS:
+        return []
+    return merged
 
 
 def _has_number(sentence: str, piece: tuple[int, int]) -> bool:

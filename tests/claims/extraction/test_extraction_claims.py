@@ -53,7 +53,8 @@ def test_seed_candidates_are_exact_ordered_spans(path: Path) -> None:
         assert c.text == c.text.strip()
         assert not c.text.startswith(("•", "- ", "* "))
         if (home.start, home.end) == (c.start, c.end):
-            assert c.claim == " ".join(c.text.split())
+            # Word for word; a bullet without a stop gets one so it reads as a sentence.
+            assert c.claim in (" ".join(c.text.split()), " ".join(c.text.split()) + ".")
         else:
             assert c.claim.endswith((".", "?", "!")) and len(c.claim.split()) >= 3
         assert c.text not in non_claims
@@ -141,8 +142,10 @@ def test_seed_002_index_falls_are_three_claims() -> None:
     for c, value in zip(inside, ("0.99%", "1.36%", "0.95%"), strict=True):
         assert c.text.endswith(value)
         assert c.checkworthy and c.kind == "quantity" and "a percentage" in c.reasons
-    # "S&P 500" is an index name, not a quantity.
-    assert [q.text for q in inside[-1].quantities] == ["0.99%", "1.36%", "0.95%"]
+        # Each index carries its own figure only (the span also covers its siblings'),
+        # and "S&P 500" is an index name, not a quantity.
+        assert [q.text for q in c.quantities] == [value]
+        assert article[c.quantities[0].start : c.quantities[0].end] == value
 
 
 def test_seed_002_other_facts() -> None:

@@ -183,3 +183,79 @@ def test_pronoun_in_second_claim_is_resolved_to_the_named_subject() -> None:
         ("Trump raised tariffs to 145% in April", "Trump raised tariffs to 145% in April."),
         ("he cut them to 30% in May", "Trump cut them to 30% in May."),
     ]
+
+
+def test_clauses_with_their_own_named_actor_are_two_claims() -> None:
+    sentence = (
+        "Washington threatened tariffs on Chinese goods, and Beijing responded by "
+        "limiting exports of rare-earth elements."
+    )
+    assert atoms(sentence) == [
+        (
+            "Washington threatened tariffs on Chinese goods",
+            "Washington threatened tariffs on Chinese goods.",
+        ),
+        (
+            "Beijing responded by limiting exports of rare-earth elements",
+            "Beijing responded by limiting exports of rare-earth elements.",
+        ),
+    ]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Trump raised tariffs on steel, and then he raised them on aluminium.",  # no new actor
+        "The market was calm, and The problem remains unsolved.",  # not a named actor
+        "Beijing retaliated, and China responded by limiting exports.",  # first clause too short
+    ],
+)
+def test_clauses_without_a_new_named_actor_stay_whole(sentence: str) -> None:
+    assert atoms(sentence) == [(sentence, sentence)]
+
+
+def test_a_bullet_running_on_into_the_next_ends_at_its_claim() -> None:
+    assert atoms("Nasdaq dropped 2.7%, and") == [("Nasdaq dropped 2.7%", "Nasdaq dropped 2.7%.")]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "counted"),
+    [
+        ("Chinese stocks plummeted 3.33% last Friday.", ""),
+        ("only 599 stocks rising versus 4,749 decliners", ""),
+        ("volume reached RMB 367 billion lower than Friday", ""),
+        ("Trump withdrew from a pact of 12 nations including allies like Mexico.", ""),
+        ("The index rose for 17 consecutive trading days.", "consecutive trading days"),
+    ],
+)
+def test_the_thing_counted_stops_at_time_and_comparison_words(sentence: str, counted: str) -> None:
+    assert find_quantities(sentence)[0].counted == counted
+
+
+def test_the_month_may_is_not_a_prediction() -> None:
+    dated = score_sentence("This was Trump's exact statement to reporters on May 16.")
+    assert dated.kind != "prediction" and "prediction" not in dated.reasons
+    assert "prediction" in score_sentence("Prices may rise next year.").reasons
+
+
+def test_a_lead_in_to_a_list_is_not_flagged() -> None:
+    article = (
+        "The selloff spread across the world on Monday:\n"
+        "• Nikkei 225 fell nearly 4%\n"
+        "• South Korea’s KOSPI dropped 3%\n"
+    )
+    lead, *items = extract_claims(article)
+    assert not lead.checkworthy and "introduces what follows" in lead.reasons
+    assert [c.claim for c in items] == [
+        "Nikkei 225 fell nearly 4%.",
+        "South Korea’s KOSPI dropped 3%.",
+    ]
+    assert all(c.checkworthy for c in items)
+
+
+def test_a_question_is_never_flagged() -> None:
+    question = score_sentence(
+        "Why does Trump still refuse to compromise with China after the tariff war has reached "
+        "this level?"
+    )
+    assert question.kind == "not_a_claim" and not question.checkworthy
