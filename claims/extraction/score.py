@@ -8,10 +8,11 @@ that fired becomes a reason a reviewer can read, so a score is never a bare numb
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from . import checkworthy
-from .features import CAUSATION, FIRST_PERSON, POLICY, QUOTED, Signals, detect
+from .features import CAUSATION, FIRST_PERSON, POLICY, Signals, detect
 from .types import Quantity
 
 CHECKWORTHY_THRESHOLD = 0.5
@@ -21,6 +22,17 @@ CHECKWORTHY_THRESHOLD = 0.5
 # are what a fact-checker could look up: a number, a date or a named source.
 _OPINION_CAP = 0.45
 _ANCHORS = frozenset({"number", "date", "attributed"})
+# Reported speech is a claim about what someone said, whatever its wording ("he clearly
+# expressed his willingness to talk, but Beijing must move first"): it counts as an
+# anchor, and makes the kind attribution/quote. Wider than the model's own "attributed"
+# signal, which is a trained feature and stays as it was trained.
+_REPORTED = re.compile(
+    r"\b(?:said|says|stated|stating|told|tells|expressed|announced|proposed|warned|insisted|"
+    r"claimed|argued|declared|noted|added|reminded|pointed out|calling|confirmed|denied|"
+    r"revealed|wrote|tweeted|posted|admitted|vowed|pledged|promised|replied|accused)\b"
+)
+# A quotation that is speech, not a scare-quoted phrase: its own punctuation sits inside.
+_SPOKEN = re.compile(r"[“\"][^”\"]{8,}[,.?!…][”\"]")
 # How far the learned wording alone must push the logit before it is worth a reason.
 _WORDING_REASON = 0.75
 
@@ -101,7 +113,10 @@ def assess_many(sentences: list[str], offset: int = 0) -> list[Assessment]:
     for sentence, sig, text_logit, logit in zip(sentences, signals, wording, logits, strict=True):
         score = round(checkworthy.logit_to_score(logit, blend.threshold), 3)
         kind = kind_of(sentence, sig)
-        if kind == "not_a_claim" or ("opinion" in sig.on and not sig.on & _ANCHORS):
+        commentary = (
+            "opinion" in sig.on and not sig.on & _ANCHORS and not _REPORTED.search(sentence)
+        )
+        if kind == "not_a_claim" or commentary:
             score = min(score, _OPINION_CAP)
         out.append(
             Assessment(
@@ -143,7 +158,11 @@ def kind_of(sentence: str, signals: Signals) -> str:
         return "not_a_claim"
     if "number" in on:
         return "quantity"
-    if signals.source is not None or QUOTED.search(sentence) is not None:
+    if (
+        signals.source is not None
+        or _REPORTED.search(signals.unquoted) is not None
+        or _SPOKEN.search(sentence) is not None
+    ):
         return "attribution_quote"
     if "opinion" in on:
         return "opinion"

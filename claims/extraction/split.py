@@ -57,6 +57,10 @@ _SUBJECT = re.compile(
     r"(?:has|have|had|is|are|was|were|will|would|could|[a-z]+ed|[a-z]+s)\b"
 )
 _PRONOUN = re.compile(r"(?:it|he|she|they)\b")
+_OPENER = re.compile(
+    r"(?:However|Meanwhile|Moreover|Additionally|Also|Still|Overall|Today|Yesterday|"
+    r"[A-Z][a-z]+ly),\s+"
+)
 _DANGLING_TAIL = re.compile(r"\s*(?:,\s*(?:and|or|but)|[,;—–])\s*$")
 
 
@@ -76,6 +80,9 @@ def split_claims(text: str, start: int, end: int) -> list[Atom]:
         atoms = _respectively(sentence, start)
         if atoms:
             return atoms
+    atoms = _paired(sentence, start)
+    if atoms:
+        return atoms
     if _CLAUSE_SEP.search(sentence):
         atoms = _clauses(sentence, start)
         if atoms:
@@ -96,7 +103,25 @@ def _respectively(sentence: str, offset: int) -> list[Atom]:
     resp = _RESPECTIVELY.search(sentence)
     if resp is None:
         return []
-    head = sentence[: resp.start()]
+    return _pair(sentence, sentence[: resp.start()], offset, max_middle=12)
+
+
+def _paired(sentence: str, offset: int) -> list[Atom]:
+    """ "A and B declined by 0.1% and 0.35%": a list and as many values, no "respectively".
+
+    Only when the values close the sentence, are all percentages or all of one unit,
+    and a short verb phrase joins them to the list, so "X and Y, 5% and 6%" stays whole.
+    """
+    end = len(sentence.rstrip(" .!"))
+    values = find_quantities(sentence[:end])
+    if len(values) < 2 or values[-1].end != end:
+        return []
+    if len({(q.percent, q.unit, q.currency) for q in values}) != 1:
+        return []
+    return _pair(sentence, sentence[:end], offset, max_middle=4)
+
+
+def _pair(sentence: str, head: str, offset: int, max_middle: int) -> list[Atom]:
     values = [q for q in find_quantities(head) if q.end <= len(head)]
     # Keep the run of values that ends right before "respectively".
     run: list = []
@@ -110,12 +135,20 @@ def _respectively(sentence: str, offset: int) -> list[Atom]:
     if len(run) < 2:
         return []
     before = head[: run[0].start]
-    lists = [m for m in _LIST.finditer(before) if len(_items(m.group("list"))) == len(run)]
+    # "However, the Shenzhen Component Index and ...": the connective is no list item.
+    opener = _OPENER.match(before)
+    lists = [
+        m
+        for m in _LIST.finditer(before, opener.end() if opener else 0)
+        if len(_items(m.group("list"))) == len(run)
+    ]
     if not lists:
         return []
     lst = lists[-1]
     items = [(lst.start("list") + m.start(), m.group()) for m in _items_m(lst.group("list"))]
     middle = _SPACES.sub(" ", before[lst.end("list") :]).strip()
+    if len(middle.split()) > max_middle or any(c in middle for c in ",;:—"):
+        return []
     first, _, rest = middle.partition(" ")
     verb = _PARTICIPLES.get(first.lower())
     middle = f"{verb} {rest}".strip() if verb else middle

@@ -259,3 +259,57 @@ def test_a_question_is_never_flagged() -> None:
         "this level?"
     )
     assert question.kind == "not_a_claim" and not question.checkworthy
+
+
+def test_a_list_and_as_many_closing_values_pair_without_respectively() -> None:
+    sentence = (
+        "However, the Shenzhen Component Index and the ChiNext Index declined slightly by "
+        "0.1% and 0.35%."
+    )
+    assert [claim for _, claim in atoms(sentence)] == [
+        "Shenzhen Component Index declined slightly by 0.1%.",
+        "ChiNext Index declined slightly by 0.35%.",
+    ]
+    spans = [span for span, _ in atoms(sentence)]
+    assert spans[0].endswith("0.1%") and spans[1].endswith("0.35%")
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Exports to Japan and Korea reached $5 billion and 7%.",  # values of two kinds
+        "Oil and Gas rose, and analysts expect 3% and 4%.",  # the list is not their subject
+        "Japan and Korea, after months of talks and a summit, agreed on 3% and 4%.",
+    ],
+)
+def test_values_that_do_not_belong_to_the_list_are_not_paired(sentence: str) -> None:
+    assert atoms(sentence) == [(sentence, sentence)]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kind"),
+    [
+        # Reported speech is a claim about what was said, even in opinion words.
+        (
+            "Ishiba changed his attitude, stating that Japan would not rush a deal.",
+            "attribution_quote",
+        ),
+        ("Musk reminded the U.S. leadership that rare earths are everywhere.", "attribution_quote"),
+        ("The minister said “we will never accept these tariffs.”", "attribution_quote"),
+        # A scare-quoted phrase is not a quotation.
+        ("Washington aims to form a friendly “OPEC of critical minerals” with allies.", "other"),
+    ],
+)
+def test_reported_speech_and_scare_quotes(sentence: str, kind: str) -> None:
+    assert score_sentence(sentence).kind == kind
+
+
+def test_reported_speech_in_opinion_words_is_not_held_back_as_commentary() -> None:
+    # "reminded" is no trained attribution verb: only the reported-speech rule lets it through.
+    reported = score_sentence(
+        "Trump reminded reporters that Beijing must take the initiative first."
+    )
+    bare = score_sentence("Beijing must obviously take the initiative first.")
+    assert "opinion wording" in bare.reasons and not bare.checkworthy
+    assert "opinion wording" in reported.reasons and reported.checkworthy
+    assert reported.kind == "attribution_quote"
