@@ -35,6 +35,7 @@ _SPACES = re.compile(r"\s+")
 # A line that hands over to a list or quote: ends in ":" (a dash is trimmed by the splitter).
 _LEAD_IN = re.compile(r":\s*$")
 _LEAD_IN_CAP = 0.45
+_QUOTE_SPAN = 600
 _TITLE_MAX = 200
 _TITLE_SENTENCE_MAX = 120
 
@@ -47,10 +48,8 @@ def extract_claims(text: str) -> list[CandidateClaim]:
     """
     atoms = []
     seen: set[tuple[int, int]] = set()
-    for seg in segment(text):
-        if seg.kind not in CLAIM_KINDS:
-            continue
-        for atom in split_claims(text, seg.start, seg.end):
+    for start, end in _quoted_spans(text, [s for s in segment(text) if s.kind in CLAIM_KINDS]):
+        for atom in split_claims(text, start, end):
             if (atom.start, atom.end) not in seen:
                 seen.add((atom.start, atom.end))
                 atoms.append(atom)
@@ -78,6 +77,34 @@ def extract_claims(text: str) -> list[CandidateClaim]:
             )
         )
     return claims
+
+
+def _quoted_spans(text: str, segments: list[Segment]) -> list[tuple[int, int]]:
+    """Join sentences that sit inside one quotation into one candidate span.
+
+    `Bessent added: “How do we get China to rebalance? That is the big win here.”` is
+    two sentences but one claim about what Bessent said; the second alone would be an
+    orphan ("That is the big win here."). Only on one line, and never past
+    _QUOTE_SPAN characters, so an unbalanced quote mark cannot swallow a paragraph.
+    """
+    spans: list[tuple[int, int]] = []
+    inside = False  # the last span left a quotation open
+    for seg in segments:
+        if (
+            inside
+            and "\n" not in text[spans[-1][1] : seg.start]
+            and seg.end - spans[-1][0] <= _QUOTE_SPAN
+        ):
+            spans[-1] = (spans[-1][0], seg.end)
+        else:
+            spans.append((seg.start, seg.end))
+        inside = _opens_quote(text[spans[-1][0] : spans[-1][1]])
+    return spans
+
+
+def _opens_quote(span: str) -> bool:
+    """True when `span` leaves a quotation open (“ without ”, or an odd number of ")."""
+    return span.count("“") > span.count("”") or span.count('"') % 2 == 1
 
 
 def _own_quantities(span: str, atom: Atom) -> tuple[Quantity, ...]:

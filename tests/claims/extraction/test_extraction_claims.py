@@ -10,6 +10,7 @@ from claims.extraction import (
     EXTRACTOR_VERSION,
     KINDS,
     CandidateClaim,
+    Segment,
     extract_claims,
     guess_title,
     segment,
@@ -49,7 +50,15 @@ def test_seed_candidates_are_exact_ordered_spans(path: Path) -> None:
     sentences = [s for s in segment(article) if s.kind in ("sentence", "bullet")]
     for c in claims:
         assert article[c.start : c.end] == c.text
-        (home,) = [s for s in sentences if s.start <= c.start and c.end <= s.end]
+        homes = [s for s in sentences if s.start < c.end and c.start < s.end]
+        if len(homes) == 1:
+            (home,) = homes
+            assert home.start <= c.start and c.end <= home.end
+        else:
+            # Sentences inside one quotation are one candidate, exactly their union.
+            assert (homes[0].start, homes[-1].end) == (c.start, c.end)
+            assert any(q in c.text for q in '“"') and "\n" not in c.text
+            home = Segment(c.start, c.end, "sentence")
         assert c.text == c.text.strip()
         assert not c.text.startswith(("•", "- ", "* "))
         if (home.start, home.end) == (c.start, c.end):
@@ -266,3 +275,23 @@ def test_guess_title_truncates_long_first_sentence() -> None:
     assert title.endswith("…") and len(title) <= 121
     assert not title[:-1].endswith(" ")
     assert guess_title("") == "" and guess_title("\n \n") == ""
+
+
+def test_seed_004_a_quotation_of_two_sentences_is_one_candidate() -> None:
+    article = read("004")
+    quote = (
+        "Bessent added that a topic of talks should be a joint goal: “How do we get China to "
+        "rebalance? That is the big win here.”"
+    )
+    c = find(extract_claims(article), "How do we get China to rebalance?")
+    assert c.text == quote and c.kind == "attribution_quote"
+    # The segmenter still sees two sentences; only the candidate joins them.
+    at = article.index(quote)
+    inside = [s for s in segment(article) if at <= s.start < at + len(quote)]
+    assert len(inside) == 2
+
+
+def test_an_unclosed_quote_does_not_swallow_the_next_line() -> None:
+    article = "He said “we will win. Believe me.\nMarkets fell 3% on Monday.\n"
+    claims = extract_claims(article)
+    assert [c.text for c in claims][-1] == "Markets fell 3% on Monday."
