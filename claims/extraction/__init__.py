@@ -8,10 +8,12 @@ claims can be re-extracted.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
+from .features import DATE
 from .quantities import find_quantities
 from .score import CHECKWORTHY_THRESHOLD, Assessment, assess, assess_many
-from .segment import CLAIM_KINDS, Segment, segment
+from .segment import BULLET, CLAIM_KINDS, Segment, segment
 from .split import Atom, split_claims
 from .types import KINDS, CandidateClaim, Quantity
 
@@ -36,6 +38,8 @@ _SPACES = re.compile(r"\s+")
 _LEAD_IN = re.compile(r":\s*$")
 _LEAD_IN_CAP = 0.45
 _QUOTE_SPAN = 600
+_FRAME_WORDS = 6
+_TIME_FRAME = re.compile(r"(?:As of|At|By|During|Since|Until|In|On)\b")
 _TITLE_MAX = 200
 _TITLE_SENTENCE_MAX = 120
 
@@ -48,11 +52,19 @@ def extract_claims(text: str) -> list[CandidateClaim]:
     """
     atoms = []
     seen: set[tuple[int, int]] = set()
-    for start, end in _quoted_spans(text, [s for s in segment(text) if s.kind in CLAIM_KINDS]):
+    frame = ""  # the time frame a lead-in gives the bullets under it
+    for start, end, kind in _quoted_spans(
+        text, [s for s in segment(text) if s.kind in CLAIM_KINDS]
+    ):
+        if kind != BULLET:
+            frame = _frame(text[start:end])
         for atom in split_claims(text, start, end):
-            if (atom.start, atom.end) not in seen:
-                seen.add((atom.start, atom.end))
-                atoms.append(atom)
+            if (atom.start, atom.end) in seen:
+                continue
+            seen.add((atom.start, atom.end))
+            if kind == BULLET and frame:
+                atom = replace(atom, claim=_framed(frame, atom.claim))
+            atoms.append(atom)
     # Score the standalone wording, all at once; quantities keep article offsets.
     verdicts = assess_many([atom.claim for atom in atoms])
     claims = []
@@ -79,7 +91,35 @@ def extract_claims(text: str) -> list[CandidateClaim]:
     return claims
 
 
-def _quoted_spans(text: str, segments: list[Segment]) -> list[tuple[int, int]]:
+def _frame(lead_in: str) -> str:
+    """The when of a lead-in to a list: "Last Friday, the indices plunged—" gives "Last Friday".
+
+    "As of the midday close:" is a frame on its own. A bullet under it ("Shanghai
+    Composite Index fell 0.97%") is only checkable with that frame attached.
+    """
+    core = lead_in.strip()
+    if not core.endswith((":", "—", "–")):
+        return ""
+    core = core.rstrip(":—– ")
+    date = DATE.search(core)
+    if date is not None:
+        phrase = date.group()
+        return phrase[:1].upper() + phrase[1:]
+    if len(core.split()) <= _FRAME_WORDS and _TIME_FRAME.match(core):
+        return core
+    return ""
+
+
+def _framed(frame: str, claim: str) -> str:
+    if claim.lower().startswith(frame.lower()):
+        return claim
+    first, _, rest = claim.partition(" ")
+    if first in ("The", "A", "An"):
+        claim = f"{first.lower()} {rest}"
+    return f"{frame}, {claim}"
+
+
+def _quoted_spans(text: str, segments: list[Segment]) -> list[tuple[int, int, str]]:
     """Join sentences that sit inside one quotation into one candidate span.
 
     `Bessent added: “How do we get China to rebalance? That is the big win here.”` is
@@ -87,7 +127,7 @@ def _quoted_spans(text: str, segments: list[Segment]) -> list[tuple[int, int]]:
     orphan ("That is the big win here."). Only on one line, and never past
     _QUOTE_SPAN characters, so an unbalanced quote mark cannot swallow a paragraph.
     """
-    spans: list[tuple[int, int]] = []
+    spans: list[tuple[int, int, str]] = []
     inside = False  # the last span left a quotation open
     for seg in segments:
         if (
@@ -95,9 +135,9 @@ def _quoted_spans(text: str, segments: list[Segment]) -> list[tuple[int, int]]:
             and "\n" not in text[spans[-1][1] : seg.start]
             and seg.end - spans[-1][0] <= _QUOTE_SPAN
         ):
-            spans[-1] = (spans[-1][0], seg.end)
+            spans[-1] = (spans[-1][0], seg.end, spans[-1][2])
         else:
-            spans.append((seg.start, seg.end))
+            spans.append((seg.start, seg.end, seg.kind))
         inside = _opens_quote(text[spans[-1][0] : spans[-1][1]])
     return spans
 

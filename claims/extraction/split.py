@@ -50,6 +50,15 @@ _PARTICIPLES = {
     "ending": "ended",
     "accounting": "accounted",
 }
+_SINGULAR = {
+    "indices": "index",
+    "indexes": "index",
+    "markets": "market",
+    "stocks": "stock",
+    "shares": "shares",
+    "companies": "company",
+    "countries": "country",
+}
 _MIN_WORDS = 4
 # The subject of the first clause, when it is a name: "Trump raised …", "The Fed cut …".
 _SUBJECT = re.compile(
@@ -149,9 +158,16 @@ def _pair(sentence: str, head: str, offset: int, max_middle: int) -> list[Atom]:
     middle = _SPACES.sub(" ", before[lst.end("list") :]).strip()
     if len(middle.split()) > max_middle or any(c in middle for c in ",;:—"):
         return []
+    noun = ""
     first, _, rest = middle.partition(" ")
+    # "ChiNext and STAR Market indices lost ...": one index each.
+    if first.lower() in _SINGULAR:
+        noun = _SINGULAR[first.lower()]
+        middle = rest
+        first, _, rest = rest.partition(" ")
     verb = _PARTICIPLES.get(first.lower())
     middle = f"{verb} {rest}".strip() if verb else middle
+    middle = f"{noun} {middle}".strip() if noun else middle
     atoms = []
     for (item_start, item), q in zip(items, run, strict=True):
         claim = f"{item} {middle} {q.text}." if middle else f"{item}: {q.text}."

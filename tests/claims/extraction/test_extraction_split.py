@@ -246,11 +246,41 @@ def test_a_lead_in_to_a_list_is_not_flagged() -> None:
     )
     lead, *items = extract_claims(article)
     assert not lead.checkworthy and "introduces what follows" in lead.reasons
+    # The lead-in's time frame travels with each bullet: each must be checkable alone.
     assert [c.claim for c in items] == [
-        "Nikkei 225 fell nearly 4%.",
-        "South Korea’s KOSPI dropped 3%.",
+        "On Monday, Nikkei 225 fell nearly 4%.",
+        "On Monday, South Korea’s KOSPI dropped 3%.",
+    ]
+    assert [c.text for c in items] == [
+        "Nikkei 225 fell nearly 4%",
+        "South Korea’s KOSPI dropped 3%",
     ]
     assert all(c.checkworthy for c in items)
+
+
+@pytest.mark.parametrize(
+    ("lead_in", "claim"),
+    [
+        ("As of the midday close:", "As of the midday close, Shanghai Composite fell 0.97%."),
+        ("Last Friday, all three indices plunged—", "Last Friday, Shanghai Composite fell 0.97%."),
+        # No time frame to carry: the bullet stays as written.
+        ("The selloff rippled across the world:", "Shanghai Composite fell 0.97%."),
+    ],
+)
+def test_bullets_carry_the_time_frame_of_their_lead_in(lead_in: str, claim: str) -> None:
+    article = f"Markets today. {lead_in}\n\n• Shanghai Composite fell 0.97%\n\nThe end came.\n"
+    claims = extract_claims(article)
+    (bullet,) = [c for c in claims if c.text.startswith("Shanghai")]
+    assert bullet.claim == claim
+    assert claims[-1].claim == "The end came."  # prose after the list is not framed
+
+
+def test_a_plural_shared_by_a_list_becomes_one_each() -> None:
+    sentence = "ChiNext and STAR Market indices lost 1.82% and 1.65%, respectively."
+    assert [claim for _, claim in atoms(sentence)] == [
+        "ChiNext index lost 1.82%.",
+        "STAR Market index lost 1.65%.",
+    ]
 
 
 def test_a_question_is_never_flagged() -> None:
