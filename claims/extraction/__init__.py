@@ -13,7 +13,7 @@ from dataclasses import replace
 from .features import DATE
 from .quantities import find_quantities
 from .score import CHECKWORTHY_THRESHOLD, Assessment, assess, assess_many
-from .segment import BULLET, CLAIM_KINDS, Segment, segment
+from .segment import BULLET, CLAIM_KINDS, HEADING, SENTENCE, Segment, segment
 from .split import Atom, split_claims
 from .types import KINDS, CandidateClaim, Quantity
 
@@ -39,6 +39,10 @@ _LEAD_IN = re.compile(r":\s*$")
 _LEAD_IN_CAP = 0.45
 _QUOTE_SPAN = 600
 _FRAME_WORDS = 6
+_ADVICE = re.compile(
+    r"\b(?:should|must|ought to|needs? to|has to|have to|would do well to|recommend\w*)\b",
+    re.I,
+)
 _TIME_FRAME = re.compile(r"(?:As of|At|By|During|Since|Until|In|On)\b")
 _TITLE_MAX = 200
 _TITLE_SENTENCE_MAX = 120
@@ -50,31 +54,41 @@ def extract_claims(text: str) -> list[CandidateClaim]:
     A sentence holding several separately checkable claims yields one candidate
     each, with its own span inside the sentence; spans are unique per article.
     """
-    atoms = []
+    atoms: list[Atom] = []
+    advised: set[int] = set()  # atoms that are bullets of a recommendation list
     seen: set[tuple[int, int]] = set()
     frame = ""  # the time frame a lead-in gives the bullets under it
-    for start, end, kind in _quoted_spans(
-        text, [s for s in segment(text) if s.kind in CLAIM_KINDS]
-    ):
-        if kind != BULLET:
-            frame = _frame(text[start:end])
+    advice = False  # the lead-in asks for action: "the U.S. would do well to:"
+    for start, end, kind in _quoted_spans(text, segment(text)):
+        if kind in (SENTENCE, HEADING):  # a lead-in may stand on its own line
+            lead = text[start:end]
+            frame = _frame(lead)
+            advice = _LEAD_IN.search(lead) is not None and _ADVICE.search(lead) is not None
+        if kind not in CLAIM_KINDS:
+            continue  # placeholders and boilerplate between a lead-in and its list change nothing
         for atom in split_claims(text, start, end):
             if (atom.start, atom.end) in seen:
                 continue
             seen.add((atom.start, atom.end))
             if kind == BULLET and frame:
                 atom = replace(atom, claim=_framed(frame, atom.claim))
+            if kind == BULLET and advice:
+                advised.add(len(atoms))
             atoms.append(atom)
     # Score the standalone wording, all at once; quantities keep article offsets.
     verdicts = assess_many([atom.claim for atom in atoms])
     claims = []
-    for atom, verdict in zip(atoms, verdicts, strict=True):
+    for i, (atom, verdict) in enumerate(zip(atoms, verdicts, strict=True)):
         span = text[atom.start : atom.end]
-        score, reasons = verdict.score, verdict.reasons
+        score, reasons, kind = verdict.score, verdict.reasons, verdict.kind
         if _LEAD_IN.search(span):
             # "As of the midday close:" introduces the claims that follow; it is not one.
             score = min(score, _LEAD_IN_CAP)
             reasons = (*reasons, "introduces what follows")
+        elif i in advised and not verdict.quantities:
+            # "• Boost domestic manufacturing" under "the U.S. should:" is advice, not a fact.
+            score = min(score, _LEAD_IN_CAP)
+            reasons, kind = (*reasons, "a recommendation"), "opinion"
         claims.append(
             CandidateClaim(
                 start=atom.start,
@@ -83,7 +97,7 @@ def extract_claims(text: str) -> list[CandidateClaim]:
                 claim=atom.claim,
                 score=score,
                 checkworthy=score >= CHECKWORTHY_THRESHOLD,
-                kind=verdict.kind,
+                kind=kind,
                 reasons=reasons,
                 quantities=_own_quantities(span, atom),
             )
@@ -130,6 +144,10 @@ def _quoted_spans(text: str, segments: list[Segment]) -> list[tuple[int, int, st
     spans: list[tuple[int, int, str]] = []
     inside = False  # the last span left a quotation open
     for seg in segments:
+        if seg.kind not in CLAIM_KINDS:
+            spans.append((seg.start, seg.end, seg.kind))
+            inside = False
+            continue
         if (
             inside
             and "\n" not in text[spans[-1][1] : seg.start]

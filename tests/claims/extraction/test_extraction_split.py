@@ -343,3 +343,30 @@ def test_reported_speech_in_opinion_words_is_not_held_back_as_commentary() -> No
     assert "opinion wording" in bare.reasons and not bare.checkworthy
     assert "opinion wording" in reported.reasons and reported.checkworthy
     assert reported.kind == "attribution_quote"
+
+
+def test_bullets_of_a_recommendation_are_not_flagged_but_facts_under_it_are() -> None:
+    article = (
+        "Instead of blaming China, the U.S. would do well to address its own challenges:\n"
+        "• Boost domestic manufacturing competitiveness\n"
+        "• Cut the deficit, which reached $1.8 trillion in 2024\n"
+        "Here is what Trump did:\n"
+        "• Trump raised tariffs on Chinese steel\n"
+    )
+    claims = {c.text: c for c in extract_claims(article)}
+    advice = claims["Boost domestic manufacturing competitiveness"]
+    assert not advice.checkworthy and advice.kind == "opinion"
+    assert "a recommendation" in advice.reasons
+    # A figure under advice is still a figure to check; a list of actions is not advice.
+    assert claims["Cut the deficit, which reached $1.8 trillion in 2024"].checkworthy
+    assert "a recommendation" not in claims["Trump raised tariffs on Chinese steel"].reasons
+
+
+def test_a_lead_in_on_its_own_line_frames_its_bullets_across_a_placeholder() -> None:
+    article = (
+        "Markets fell again.\n\nAs of the midday close:\n\n"
+        '[Image: "https://example.com/chart.png"]\n\n'
+        "• Shanghai Composite Index fell 0.97%\n"
+    )
+    (bullet,) = [c for c in extract_claims(article) if c.text.startswith("Shanghai")]
+    assert bullet.claim == "As of the midday close, Shanghai Composite Index fell 0.97%."
