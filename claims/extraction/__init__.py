@@ -170,9 +170,18 @@ def _own_quantities(span: str, atom: Atom) -> tuple[Quantity, ...]:
     found = find_quantities(span, atom.start)
     if _SPACES.sub(" ", span).rstrip(".") == atom.claim.rstrip("."):
         return found
-    return tuple(
-        q for q in found if re.search(rf"(?<![\d.,]){re.escape(q.text)}(?!\d)", atom.claim)
-    )
+    # The claim may name what the span only implies ("nearly 30 others" reads "nearly 30
+    # other critical minerals"): take the counted thing and the date from the claim's words.
+    in_claim = {q.text: q for q in find_quantities(atom.claim)}
+    own = []
+    for q in found:
+        if not re.search(rf"(?<![\d.,]){re.escape(q.text)}(?!\d)", atom.claim):
+            continue
+        twin = in_claim.get(q.text)
+        if twin is not None:
+            q = replace(q, counted=twin.counted or q.counted, date=twin.date or q.date)
+        own.append(q)
+    return tuple(own)
 
 
 def score_sentence(sentence: str) -> Assessment:

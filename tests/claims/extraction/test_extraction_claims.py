@@ -137,7 +137,11 @@ def test_seed_000_critical_minerals_is_two_claims() -> None:
         (15.0, False, "critical minerals"),
         (100.0, True, "dependent on China"),
     ]
-    assert [(q.value, q.percent) for q in second.quantities] == [(30.0, False), (50.0, True)]
+    # "others" is named by the claim text: the quantity counts what the claim says.
+    assert [(q.value, q.percent, q.counted) for q in second.quantities] == [
+        (30.0, False, "other critical minerals"),
+        (50.0, True, "dependence on China"),
+    ]
 
 
 def test_seed_002_index_falls_are_three_claims() -> None:
