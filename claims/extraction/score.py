@@ -31,6 +31,15 @@ _REPORTED = re.compile(
     r"claimed|argued|declared|noted|added|reminded|pointed out|calling|confirmed|denied|"
     r"revealed|wrote|tweeted|posted|admitted|vowed|pledged|promised|replied|accused)\b"
 )
+# A prediction looks forward. The model's "prediction" signal also fires on "would" and
+# "could", which mostly report or imagine the past ("a pact that would have linked ...",
+# "stocks could not escape the selloff"); the kind asks for a forward-looking word.
+_FUTURE = re.compile(
+    r"\b(?:will(?! have been)|won[’']t|(?:is|are) (?:expected|likely|set|poised|going) to|"
+    r"forecasts?|predict(?:s|ed)?|projected|(?-i:may)|might|could(?! not| have)|"
+    r"next (?:week|month|year)|in the coming)\b",
+    re.I,
+)
 # A quotation that is speech, not a scare-quoted phrase: its own punctuation sits inside.
 _SPOKEN = re.compile(r"[“\"][^”\"]{8,}[,.?!…][”\"]")
 # How far the learned wording alone must push the logit before it is worth a reason.
@@ -166,7 +175,7 @@ def kind_of(sentence: str, signals: Signals) -> str:
         return "attribution_quote"
     if "opinion" in on:
         return "opinion"
-    if "prediction" in on:
+    if "prediction" in on and _FUTURE.search(signals.unquoted):
         return "prediction"
     if CAUSATION.search(sentence):
         return "correlation_causation"

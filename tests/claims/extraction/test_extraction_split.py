@@ -370,3 +370,16 @@ def test_a_lead_in_on_its_own_line_frames_its_bullets_across_a_placeholder() -> 
     )
     (bullet,) = [c for c in extract_claims(article) if c.text.startswith("Shanghai")]
     assert bullet.claim == "As of the midday close, Shanghai Composite Index fell 0.97%."
+
+
+@pytest.mark.parametrize(
+    ("sentence", "prediction"),
+    [
+        ("Inflation is expected to ease next year.", True),
+        ("Tariffs may hit Canada harder.", True),
+        ("The pact would have linked the two largest economies.", False),
+        ("Chinese stocks could not escape the global selloff this morning.", False),
+    ],
+)
+def test_a_prediction_looks_forward(sentence: str, prediction: bool) -> None:
+    assert (score_sentence(sentence).kind == "prediction") is prediction
