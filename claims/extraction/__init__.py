@@ -15,7 +15,7 @@ from .quantities import find_quantities
 from .score import CHECKWORTHY_THRESHOLD, Assessment, assess, assess_many
 from .segment import BULLET, CLAIM_KINDS, HEADING, SENTENCE, Segment, segment
 from .split import Atom, split_claims
-from .types import KINDS, CandidateClaim, Quantity
+from .types import KINDS, MONTH_ABBREVIATIONS, CandidateClaim, Quantity
 
 EXTRACTOR_VERSION = "atomic-3"
 
@@ -43,7 +43,25 @@ _ADVICE = re.compile(
     r"\b(?:should|must|ought to|needs? to|has to|have to|would do well to|recommend\w*)\b",
     re.I,
 )
-_TIME_FRAME = re.compile(r"(?:As of|At|By|During|Since|Until|In|On)\b")
+_MONTHS = frozenset(
+    [
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+        *MONTH_ABBREVIATIONS,
+    ]
+)
+# A straight double quote that is a quotation mark, not an inch sign after a number (6.1").
+_STRAIGHT_QUOTE = re.compile(r'(?<![\d.])"')
 _TITLE_MAX = 200
 _TITLE_SENTENCE_MAX = 120
 
@@ -109,24 +127,39 @@ def _frame(lead_in: str) -> str:
     """The when of a lead-in to a list: "Last Friday, the indices plunged—" gives "Last Friday".
 
     "As of the midday close:" is a frame on its own. A bullet under it ("Shanghai
-    Composite Index fell 0.97%") is only checkable with that frame attached.
+    Composite Index fell 0.97%") is only checkable with that frame attached. Only a
+    date that opens the lead-in frames the list: one further in ("In a statement on
+    Tuesday, the ministry listed the measures it has taken since 2018:") dates
+    something else.
     """
     core = lead_in.strip()
     if not core.endswith((":", "—", "–")):
         return ""
     core = core.rstrip(":—– ")
-    date = DATE.search(core)
-    if date is not None:
-        phrase = date.group()
+    date = _framing_date(core)
+    if date:
+        phrase = date
+        if phrase[:1].isdigit() or phrase.split()[0].rstrip(".").lower() in _MONTHS:
+            phrase = f"On {phrase}"  # "May 5, ..." reads "On May 5, ..."
         return phrase[:1].upper() + phrase[1:]
-    if len(core.split()) <= _FRAME_WORDS and _TIME_FRAME.match(core):
+    if len(core.split()) <= _FRAME_WORDS and core.startswith("As of "):
         return core
     return ""
 
 
+def _framing_date(core: str) -> str:
+    """A date that opens the lead-in ("Last Friday, ...", "On May 5, ...") or closes it."""
+    for at in (0, 3 if core.startswith("On ") else -1):
+        m = DATE.match(core, at) if at >= 0 else None
+        if m is not None and core[m.end() : m.end() + 1] in (",", ""):
+            return m.group()
+    closing = [m for m in DATE.finditer(core) if m.end() == len(core)]
+    return closing[-1].group() if closing else ""
+
+
 def _framed(frame: str, claim: str) -> str:
-    if claim.lower().startswith(frame.lower()):
-        return claim
+    if claim.lower().startswith(frame.lower()) or DATE.search(claim):
+        return claim  # a bullet with its own date keeps it
     first, _, rest = claim.partition(" ")
     if first in ("The", "A", "An"):
         claim = f"{first.lower()} {rest}"
@@ -138,31 +171,39 @@ def _quoted_spans(text: str, segments: list[Segment]) -> list[tuple[int, int, st
 
     `Bessent added: “How do we get China to rebalance? That is the big win here.”` is
     two sentences but one claim about what Bessent said; the second alone would be an
-    orphan ("That is the big win here."). Only on one line, and never past
-    _QUOTE_SPAN characters, so an unbalanced quote mark cannot swallow a paragraph.
+    orphan ("That is the big win here."). Sentences are joined only up to the mark that
+    closes the quotation, found on the same line within _QUOTE_SPAN characters; an
+    unbalanced mark or an inch sign (6.1") joins nothing.
     """
     spans: list[tuple[int, int, str]] = []
-    inside = False  # the last span left a quotation open
+    close_at = -1  # where the quotation the last span opened is closed
     for seg in segments:
         if seg.kind not in CLAIM_KINDS:
             spans.append((seg.start, seg.end, seg.kind))
-            inside = False
+            close_at = -1
             continue
-        if (
-            inside
-            and "\n" not in text[spans[-1][1] : seg.start]
-            and seg.end - spans[-1][0] <= _QUOTE_SPAN
-        ):
+        if close_at > seg.start:
             spans[-1] = (spans[-1][0], seg.end, spans[-1][2])
         else:
             spans.append((seg.start, seg.end, seg.kind))
-        inside = _opens_quote(text[spans[-1][0] : spans[-1][1]])
+        close_at = _quote_close(text, spans[-1][0], spans[-1][1])
     return spans
 
 
-def _opens_quote(span: str) -> bool:
-    """True when `span` leaves a quotation open (“ without ”, or an odd number of ")."""
-    return span.count("“") > span.count("”") or span.count('"') % 2 == 1
+def _quote_close(text: str, start: int, end: int) -> int:
+    """Where a quotation left open by text[start:end] closes, or -1 (same line, bounded)."""
+    span = text[start:end]
+    curly = span.count("“") > span.count("”")
+    straight = len(_STRAIGHT_QUOTE.findall(span)) % 2 == 1
+    if not (curly or straight):
+        return -1
+    limit = text.find("\n", end)
+    limit = min(len(text) if limit < 0 else limit, start + _QUOTE_SPAN)
+    if curly:
+        at = text.find("”", end, limit)
+        return at if at >= 0 else -1
+    m = _STRAIGHT_QUOTE.search(text, end, limit)
+    return m.start() if m else -1
 
 
 def _own_quantities(span: str, atom: Atom) -> tuple[Quantity, ...]:
@@ -175,9 +216,10 @@ def _own_quantities(span: str, atom: Atom) -> tuple[Quantity, ...]:
     in_claim = {q.text: q for q in find_quantities(atom.claim)}
     own = []
     for q in found:
-        if not re.search(rf"(?<![\d.,]){re.escape(q.text)}(?!\d)", atom.claim):
+        surface = _SPACES.sub(" ", q.text)  # "4\xa0percent" reads "4 percent" in the claim
+        if not re.search(rf"(?<![\d.,]){re.escape(surface)}(?!\d)", atom.claim):
             continue
-        twin = in_claim.get(q.text)
+        twin = in_claim.get(surface)
         if twin is not None:
             q = replace(q, counted=twin.counted or q.counted, date=twin.date or q.date)
         own.append(q)

@@ -22,14 +22,25 @@ CHECKWORTHY_THRESHOLD = 0.5
 # are what a fact-checker could look up: a number, a date or a named source.
 _OPINION_CAP = 0.45
 _ANCHORS = frozenset({"number", "date", "attributed"})
+# What makes opinion wording commentary: the writer's own view or advice ("It is obvious
+# that ...", "I think", "should"). Narrower than the model's "opinion" signal: an adverb
+# ("Trump clearly lost Pennsylvania") or a rule ("imports must carry a certificate")
+# leaves a checkable claim.
+_COMMENTARY = re.compile(
+    r"\b(?:I|we) (?:think|believe|feel|guess|suspect)\b|\bin my (?:view|opinion)\b"
+    r"|\bit (?:is|was|seems|appears) (?:obvious|clear|evident)\b|\bit seems\b"
+    r"|\bseems? (?:to|that)\b"
+    r"|\bof course\b|\barguably\b|\bshould\b|\bmisguided\b|\bunfortunately\b",
+    re.I,
+)
 # Reported speech is a claim about what someone said, whatever its wording ("he clearly
 # expressed his willingness to talk, but Beijing must move first"): it counts as an
 # anchor, and makes the kind attribution/quote. Wider than the model's own "attributed"
 # signal, which is a trained feature and stays as it was trained.
 _REPORTED = re.compile(
     r"\b(?:said|says|stated|stating|told|tells|expressed|announced|proposed|warned|insisted|"
-    r"claimed|argued|declared|noted|added|reminded|pointed out|calling|confirmed|denied|"
-    r"revealed|wrote|tweeted|posted|admitted|vowed|pledged|promised|replied|accused)\b"
+    r"claimed|argued|declared|reminded|pointed out|confirmed|revealed|wrote|tweeted|"
+    r"admitted|vowed|pledged|promised|replied|accused)\b"
 )
 # A prediction looks forward. The model's "prediction" signal also fires on "would" and
 # "could", which mostly report or imagine the past ("a pact that would have linked ...",
@@ -123,7 +134,10 @@ def assess_many(sentences: list[str], offset: int = 0) -> list[Assessment]:
         score = round(checkworthy.logit_to_score(logit, blend.threshold), 3)
         kind = kind_of(sentence, sig)
         commentary = (
-            "opinion" in sig.on and not sig.on & _ANCHORS and not _REPORTED.search(sentence)
+            "opinion" in sig.on
+            and _COMMENTARY.search(sig.unquoted) is not None
+            and not sig.on & _ANCHORS
+            and not _REPORTED.search(sentence)
         )
         if kind == "not_a_claim" or commentary:
             score = min(score, _OPINION_CAP)
@@ -173,7 +187,7 @@ def kind_of(sentence: str, signals: Signals) -> str:
         or _SPOKEN.search(sentence) is not None
     ):
         return "attribution_quote"
-    if "opinion" in on:
+    if "opinion" in on and _COMMENTARY.search(signals.unquoted):
         return "opinion"
     if "prediction" in on and _FUTURE.search(signals.unquoted):
         return "prediction"

@@ -60,17 +60,25 @@ _SINGULAR = {
     "countries": "country",
 }
 _MIN_WORDS = 4
+_PAIRED_MIDDLE = 4  # words between a list and its values: "declined slightly by"
 # The subject of the first clause, when it is a name: "Trump raised …", "The Fed cut …".
 _SUBJECT = re.compile(
     r"((?:The\s+)?[A-Z][\w’'&.-]*(?:\s+[A-Z][\w’'&.-]*){0,3})\s+"
     r"(?:has|have|had|is|are|was|were|will|would|could|[a-z]+ed|[a-z]+s)\b"
+)
+_GOVERNS = re.compile(
+    r"\b(?:that|if|whether|unless|when|whereas|because|although|though|"
+    r"said|says|say|told|stated|warned|claimed|argued|insisted|added|noted|believes?|thinks?)\b",
+    re.I,
 )
 _PRONOUN = re.compile(r"(?:it|he|she|they)\b")
 _OPENER = re.compile(
     r"(?:However|Meanwhile|Moreover|Additionally|Also|Still|Overall|Today|Yesterday|"
     r"[A-Z][a-z]+ly),\s+"
 )
-_DANGLING_TAIL = re.compile(r"\s*(?:,\s*(?:and|or|but)|[,;—–])\s*$")
+# Checked on the last few characters only (see split_claims): a leading \s* searched over
+# a long run of spaces is quadratic.
+_DANGLING_TAIL = re.compile(r"(?:,[ \t]{0,3}(?:and|or|but)|[,;—–])$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,10 +105,11 @@ def split_claims(text: str, start: int, end: int) -> list[Atom]:
         if atoms:
             return atoms
     # A bullet that runs on into the next ("Nasdaq dropped 2.7%, and") ends at its claim.
-    tail = _DANGLING_TAIL.search(sentence)
-    if tail is not None and tail.start() > 0:
-        end = start + tail.start()
-        return [Atom(start, end, _SPACES.sub(" ", sentence[: tail.start()]) + ".")]
+    core = sentence.rstrip()
+    tail = _DANGLING_TAIL.search(core, max(0, len(core) - 10))
+    if tail is not None and core[: tail.start()].strip():
+        cut = len(core[: tail.start()].rstrip())
+        return [Atom(start, start + cut, _SPACES.sub(" ", sentence[:cut]) + ".")]
     claim = _SPACES.sub(" ", sentence)
     # A bullet item ("Nikkei 225 fell nearly 4%") reads as a sentence once it has its stop.
     if not claim.endswith((".", "?", "!", "…", ":", '"', "”", "’", "'", ")")):
@@ -112,7 +121,7 @@ def _respectively(sentence: str, offset: int) -> list[Atom]:
     resp = _RESPECTIVELY.search(sentence)
     if resp is None:
         return []
-    return _pair(sentence, sentence[: resp.start()], offset, max_middle=12)
+    return _pair(sentence, sentence[: resp.start()], offset, strict=False)
 
 
 def _paired(sentence: str, offset: int) -> list[Atom]:
@@ -127,10 +136,16 @@ def _paired(sentence: str, offset: int) -> list[Atom]:
         return []
     if len({(q.percent, q.unit, q.currency) for q in values}) != 1:
         return []
-    return _pair(sentence, sentence[:end], offset, max_middle=4)
+    return _pair(sentence, sentence[:end], offset, strict=True)
 
 
-def _pair(sentence: str, head: str, offset: int, max_middle: int) -> list[Atom]:
+def _pair(sentence: str, head: str, offset: int, strict: bool) -> list[Atom]:
+    """Pair the list right before a run of values with those values, item by item.
+
+    `strict` (no "respectively" to go by): the list must open the sentence, so nothing
+    said before it ("Officials denied that ...", "Exports to ...") is lost from the
+    claims, and only a short verb phrase may join list and values.
+    """
     values = [q for q in find_quantities(head) if q.end <= len(head)]
     # Keep the run of values that ends right before "respectively".
     run: list = []
@@ -156,8 +171,12 @@ def _pair(sentence: str, head: str, offset: int, max_middle: int) -> list[Atom]:
     lst = lists[-1]
     items = [(lst.start("list") + m.start(), m.group()) for m in _items_m(lst.group("list"))]
     middle = _SPACES.sub(" ", before[lst.end("list") :]).strip()
-    if len(middle.split()) > max_middle or any(c in middle for c in ",;:—"):
-        return []
+    if strict:
+        opening = before[opener.end() if opener else 0 : lst.start("list")]
+        if opening.strip().lower() not in ("", "the"):
+            return []
+        if len(middle.split()) > _PAIRED_MIDDLE or any(c in middle for c in ",;:—"):
+            return []
     noun = ""
     first, _, rest = middle.partition(" ")
     # "ChiNext and STAR Market indices lost ...": one index each.
@@ -255,11 +274,17 @@ def _named_clauses(sentence: str, pieces: list[tuple[int, int]]) -> list[tuple[i
     "Washington threatened tariffs ..., and Beijing responded by limiting exports"
     is two claims about two actors; "..., and then raised them" stays one.
     """
+    # Reported, conditional or embedded first clauses govern what follows: "Xi said China
+    # would not back down, and Washington would pay", "if Washington raised tariffs, and
+    # Beijing retaliated, ...", "The claim that ..., and Congress approved ..., is untrue".
+    if _GOVERNS.search(sentence[pieces[0][0] : pieces[0][1]]):
+        return []
     merged: list[tuple[int, int]] = []
     for a, b in pieces:
         part = sentence[a:b]
         named = _SUBJECT.match(part) is not None and not part.startswith(("The ", "This "))
-        long_enough = part.count(" ") + 1 >= _MIN_WORDS
+        # A clause that runs on past another comma is not a plain second statement.
+        long_enough = part.count(" ") + 1 >= _MIN_WORDS and "," not in part.rstrip(" ,.")
         if merged and not (named and long_enough):
             merged[-1] = (merged[-1][0], b)
         else:

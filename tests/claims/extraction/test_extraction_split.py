@@ -383,3 +383,102 @@ def test_a_lead_in_on_its_own_line_frames_its_bullets_across_a_placeholder() -> 
 )
 def test_a_prediction_looks_forward(sentence: str, prediction: bool) -> None:
     assert (score_sentence(sentence).kind == "prediction") is prediction
+
+
+# Cases from a review of the splitting rules: each kept whole because cutting would
+# change what the claim says.
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Exports to Japan and Korea grew 5% and 7%.",  # the list does not open the sentence
+        "Officials denied that Apple and Google paid $5 million and $7 million.",
+        "Xi said China would not back down, and Washington would pay a heavy price for it.",
+        "He warned that if Washington raised tariffs, and Beijing retaliated against farmers, "
+        "markets would crash.",
+        "The claim that Trump signed the order, and Congress approved the funding, is untrue.",
+    ],
+)
+def test_cutting_would_change_the_claim_so_the_sentence_stays_whole(sentence: str) -> None:
+    assert atoms(sentence) == [(sentence, sentence)]
+
+
+def test_respectively_after_a_comma_still_pairs() -> None:
+    sentence = "The Dow, Nasdaq and S&P 500 closed lower, falling 1%, 2% and 3%, respectively."
+    assert [claim for _, claim in atoms(sentence)] == [
+        "Dow closed lower, falling 1%.",
+        "Nasdaq closed lower, falling 2%.",
+        "S&P 500 closed lower, falling 3%.",
+    ]
+
+
+def test_a_long_run_of_spaces_is_not_slow() -> None:
+    # A quadratic tail check took about a minute on this; linear code takes milliseconds.
+    sentence = "Markets fell 3%" + " " * 100_000 + "today."
+    assert [claim for _, claim in atoms(sentence)] == ["Markets fell 3% today."]
+
+
+@pytest.mark.parametrize(
+    "article",
+    [
+        'The iPhone 16 has a 6.1" display. Apple sold 50 million units in 2024.',
+        "He said “we will win. Markets fell 3% on Monday.",  # never closed
+    ],
+)
+def test_an_inch_sign_or_an_unclosed_quote_joins_nothing(article: str) -> None:
+    assert len(extract_claims(article)) == 2
+
+
+@pytest.mark.parametrize(
+    ("lead_in", "bullet", "claim"),
+    [
+        ("Last Friday, the indices plunged—", "On Tuesday, the Nikkei fell 4%", None),
+        ("On May 5, markets slid:", "Nikkei fell 4%", "On May 5, Nikkei fell 4%."),
+        ("The top exporters of 2023 were:", "China, with $3.4 trillion", None),
+        ("By the numbers:", "Nikkei fell 4%", None),
+        ("In short:", "Nikkei fell 4%", None),
+    ],
+)
+def test_only_a_real_time_frame_is_carried(lead_in: str, bullet: str, claim: str | None) -> None:
+    (item,) = [c for c in extract_claims(f"{lead_in}\n\n• {bullet}\n") if c.text == bullet]
+    assert item.claim == (claim or bullet.rstrip(".") + ".")
+
+
+def test_a_value_with_a_no_break_space_stays_with_its_framed_claim() -> None:
+    (item,) = [
+        c
+        for c in extract_claims("As of the midday close:\n\n• Nikkei fell 4\u00a0percent\n")
+        if c.text.startswith("Nikkei")
+    ]
+    assert item.claim == "As of the midday close, Nikkei fell 4 percent."
+    assert [q.value for q in item.quantities] == [4.0]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kind"),
+    [
+        ("Trump clearly lost the popular vote in Pennsylvania.", None),
+        ("Under EU rules, imports from China must carry a certificate of origin.", None),
+        ("The court denied the appeal on Monday.", "event"),
+        ("Apple posted a record loss last quarter.", "other"),
+    ],
+)
+def test_adverbs_rules_and_business_verbs_are_not_commentary(sentence: str, kind: str) -> None:
+    verdict = score_sentence(sentence)
+    assert verdict.checkworthy and verdict.kind not in ("opinion", "attribution_quote")
+    if kind:
+        assert verdict.kind == kind
+
+
+def test_a_reader_comment_runs_to_the_blank_line() -> None:
+    article = (
+        "Why allies matter\n\nVerified User\njohn123\nTrump has burned the bridges with allies?!!\n"
+        "\nCNN —\nMarkets fell 3% on Monday.\n"
+    )
+    assert [c.text for c in extract_claims(article)] == ["Markets fell 3% on Monday."]
+
+
+def test_a_quotation_never_starts_at_an_earlier_unclosed_mark() -> None:
+    from claims.extraction.features import QUOTED
+
+    text = "He said “we will win and left. She said “no way this happens” today."
+    assert [m.group() for m in QUOTED.finditer(text)] == ["“no way this happens”"]
