@@ -65,7 +65,7 @@ bench: $(VENV)/.dev-installed
 	$(PIP) install --quiet -e '.[bench]'
 	$(PY) bench/run.py
 
-# Rebuilds the shipped check-worthiness model from CheckThat! 2024 train/dev (about 30 min on
+# Rebuilds the shipped check-worthiness model from CheckThat! 2024 train/dev (30–50 min on
 # 2 cores). torch is pinned to the CPU build on local disk; a plain `torch` pulls a CUDA build.
 model: $(VENV)/.run-installed
 	$(PIP) install --quiet torch==2.13.0
