@@ -8,14 +8,16 @@ claims can be re-extracted.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
+from .features import DATE
 from .quantities import find_quantities
 from .score import CHECKWORTHY_THRESHOLD, Assessment, assess, assess_many
-from .segment import CLAIM_KINDS, Segment, segment
-from .split import split_claims
-from .types import KINDS, CandidateClaim, Quantity
+from .segment import BULLET, CLAIM_KINDS, HEADING, SENTENCE, Segment, segment
+from .split import Atom, split_claims
+from .types import KINDS, MONTH_ABBREVIATIONS, CandidateClaim, Quantity
 
-EXTRACTOR_VERSION = "atomic-2"
+EXTRACTOR_VERSION = "atomic-3"
 
 __all__ = [
     "CHECKWORTHY_THRESHOLD",
@@ -32,6 +34,34 @@ __all__ = [
 ]
 
 _SPACES = re.compile(r"\s+")
+# A line that hands over to a list or quote: ends in ":" (a dash is trimmed by the splitter).
+_LEAD_IN = re.compile(r":\s*$")
+_LEAD_IN_CAP = 0.45
+_QUOTE_SPAN = 600
+_FRAME_WORDS = 6
+_ADVICE = re.compile(
+    r"\b(?:should|must|ought to|needs? to|has to|have to|would do well to|recommend\w*)\b",
+    re.I,
+)
+_MONTHS = frozenset(
+    [
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+        *MONTH_ABBREVIATIONS,
+    ]
+)
+# A straight double quote that is a quotation mark, not an inch sign after a number (6.1").
+_STRAIGHT_QUOTE = re.compile(r'(?<![\d.])"')
 _TITLE_MAX = 200
 _TITLE_SENTENCE_MAX = 120
 
@@ -42,34 +72,158 @@ def extract_claims(text: str) -> list[CandidateClaim]:
     A sentence holding several separately checkable claims yields one candidate
     each, with its own span inside the sentence; spans are unique per article.
     """
-    atoms = []
+    atoms: list[Atom] = []
+    advised: set[int] = set()  # atoms that are bullets of a recommendation list
     seen: set[tuple[int, int]] = set()
-    for seg in segment(text):
-        if seg.kind not in CLAIM_KINDS:
-            continue
-        for atom in split_claims(text, seg.start, seg.end):
-            if (atom.start, atom.end) not in seen:
-                seen.add((atom.start, atom.end))
-                atoms.append(atom)
+    frame = ""  # the time frame a lead-in gives the bullets under it
+    advice = False  # the lead-in asks for action: "the U.S. would do well to:"
+    for start, end, kind in _quoted_spans(text, segment(text)):
+        if kind in (SENTENCE, HEADING):  # a lead-in may stand on its own line
+            lead = text[start:end]
+            frame = _frame(lead)
+            advice = _LEAD_IN.search(lead) is not None and _ADVICE.search(lead) is not None
+        if kind not in CLAIM_KINDS:
+            continue  # placeholders and boilerplate between a lead-in and its list change nothing
+        for atom in split_claims(text, start, end):
+            if (atom.start, atom.end) in seen:
+                continue
+            seen.add((atom.start, atom.end))
+            if kind == BULLET and frame:
+                atom = replace(atom, claim=_framed(frame, atom.claim))
+            if kind == BULLET and advice:
+                advised.add(len(atoms))
+            atoms.append(atom)
     # Score the standalone wording, all at once; quantities keep article offsets.
     verdicts = assess_many([atom.claim for atom in atoms])
     claims = []
-    for atom, verdict in zip(atoms, verdicts, strict=True):
+    for i, (atom, verdict) in enumerate(zip(atoms, verdicts, strict=True)):
         span = text[atom.start : atom.end]
+        score, reasons, kind = verdict.score, verdict.reasons, verdict.kind
+        if _LEAD_IN.search(span):
+            # "As of the midday close:" introduces the claims that follow; it is not one.
+            score = min(score, _LEAD_IN_CAP)
+            reasons = (*reasons, "introduces what follows")
+        elif i in advised and not verdict.quantities:
+            # "• Boost domestic manufacturing" under "the U.S. should:" is advice, not a fact.
+            score = min(score, _LEAD_IN_CAP)
+            reasons, kind = (*reasons, "a recommendation"), "opinion"
         claims.append(
             CandidateClaim(
                 start=atom.start,
                 end=atom.end,
                 text=span,
                 claim=atom.claim,
-                score=verdict.score,
-                checkworthy=verdict.checkworthy,
-                kind=verdict.kind,
-                reasons=verdict.reasons,
-                quantities=find_quantities(span, atom.start),
+                score=score,
+                checkworthy=score >= CHECKWORTHY_THRESHOLD,
+                kind=kind,
+                reasons=reasons,
+                quantities=_own_quantities(span, atom),
             )
         )
     return claims
+
+
+def _frame(lead_in: str) -> str:
+    """The when of a lead-in to a list: "Last Friday, the indices plunged—" gives "Last Friday".
+
+    "As of the midday close:" is a frame on its own. A bullet under it ("Shanghai
+    Composite Index fell 0.97%") is only checkable with that frame attached. Only a
+    date that opens the lead-in frames the list: one further in ("In a statement on
+    Tuesday, the ministry listed the measures it has taken since 2018:") dates
+    something else.
+    """
+    core = lead_in.strip()
+    if not core.endswith((":", "—", "–")):
+        return ""
+    core = core.rstrip(":—– ")
+    date = _framing_date(core)
+    if date:
+        phrase = date
+        if phrase[:1].isdigit() or phrase.split()[0].rstrip(".").lower() in _MONTHS:
+            phrase = f"On {phrase}"  # "May 5, ..." reads "On May 5, ..."
+        return phrase[:1].upper() + phrase[1:]
+    if len(core.split()) <= _FRAME_WORDS and core.startswith("As of "):
+        return core
+    return ""
+
+
+def _framing_date(core: str) -> str:
+    """A date that opens the lead-in ("Last Friday, ...", "On May 5, ...") or closes it."""
+    for at in (0, 3 if core.startswith("On ") else -1):
+        m = DATE.match(core, at) if at >= 0 else None
+        if m is not None and core[m.end() : m.end() + 1] in (",", ""):
+            return m.group()
+    closing = [m for m in DATE.finditer(core) if m.end() == len(core)]
+    return closing[-1].group() if closing else ""
+
+
+def _framed(frame: str, claim: str) -> str:
+    if claim.lower().startswith(frame.lower()) or DATE.search(claim):
+        return claim  # a bullet with its own date keeps it
+    first, _, rest = claim.partition(" ")
+    if first in ("The", "A", "An"):
+        claim = f"{first.lower()} {rest}"
+    return f"{frame}, {claim}"
+
+
+def _quoted_spans(text: str, segments: list[Segment]) -> list[tuple[int, int, str]]:
+    """Join sentences that sit inside one quotation into one candidate span.
+
+    `Bessent added: “How do we get China to rebalance? That is the big win here.”` is
+    two sentences but one claim about what Bessent said; the second alone would be an
+    orphan ("That is the big win here."). Sentences are joined only up to the mark that
+    closes the quotation, found on the same line within _QUOTE_SPAN characters; an
+    unbalanced mark or an inch sign (6.1") joins nothing.
+    """
+    spans: list[tuple[int, int, str]] = []
+    close_at = -1  # where the quotation the last span opened is closed
+    for seg in segments:
+        if seg.kind not in CLAIM_KINDS:
+            spans.append((seg.start, seg.end, seg.kind))
+            close_at = -1
+            continue
+        if close_at > seg.start:
+            spans[-1] = (spans[-1][0], seg.end, spans[-1][2])
+        else:
+            spans.append((seg.start, seg.end, seg.kind))
+        close_at = _quote_close(text, spans[-1][0], spans[-1][1])
+    return spans
+
+
+def _quote_close(text: str, start: int, end: int) -> int:
+    """Where a quotation left open by text[start:end] closes, or -1 (same line, bounded)."""
+    span = text[start:end]
+    curly = span.count("“") > span.count("”")
+    straight = len(_STRAIGHT_QUOTE.findall(span)) % 2 == 1
+    if not (curly or straight):
+        return -1
+    limit = text.find("\n", end)
+    limit = min(len(text) if limit < 0 else limit, start + _QUOTE_SPAN)
+    if curly:
+        at = text.find("”", end, limit)
+        return at if at >= 0 else -1
+    m = _STRAIGHT_QUOTE.search(text, end, limit)
+    return m.start() if m else -1
+
+
+def _own_quantities(span: str, atom: Atom) -> tuple[Quantity, ...]:
+    """The span's quantities, less a sibling's ("S&P 500 ... 0.99%, 1.36%, and 0.95%")."""
+    found = find_quantities(span, atom.start)
+    if _SPACES.sub(" ", span).rstrip(".") == atom.claim.rstrip("."):
+        return found
+    # The claim may name what the span only implies ("nearly 30 others" reads "nearly 30
+    # other critical minerals"): take the counted thing and the date from the claim's words.
+    in_claim = {q.text: q for q in find_quantities(atom.claim)}
+    own = []
+    for q in found:
+        surface = _SPACES.sub(" ", q.text)  # "4\xa0percent" reads "4 percent" in the claim
+        if not re.search(rf"(?<![\d.,]){re.escape(surface)}(?!\d)", atom.claim):
+            continue
+        twin = in_claim.get(surface)
+        if twin is not None:
+            q = replace(q, counted=twin.counted or q.counted, date=twin.date or q.date)
+        own.append(q)
+    return tuple(own)
 
 
 def score_sentence(sentence: str) -> Assessment:

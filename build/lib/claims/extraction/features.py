@@ -84,7 +84,9 @@ _ATTRIB_BEFORE = re.compile(
 )
 _ATTRIB_ANY = re.compile(rf"\b{_ATTRIB_VERB}\b|\baccording to\b|\bin an? [A-Z]\w* interview\b")
 _PRONOUNS = frozenset(["I", "We", "He", "She", "They", "It", "You", "This", "That"])
-QUOTED = re.compile(r"[“\"](?:[^”\"\s]+\s+){2,}[^”\"]*[”\"]")
+# A quotation of three words or more. The run between the marks may not hold another
+# opening mark, so a search is linear even when a quote is never closed.
+QUOTED = re.compile(r"[“\"](?=(?:[^“”\"\s]+\s+){2})[^“”\"]*[”\"]")
 _ACTION = re.compile(
     r"\b(?:signed|announced|imposed|raised|lowered|cut|suspended|exempted|issued|approved|"
     r"passed|banned|withdrew|postponed|enacted|launched|introduced|threatened|ordered|"
@@ -109,8 +111,9 @@ _OPINION = re.compile(
     r"it is clear)\b",
     re.I,
 )
+# "may" only in lower case: capitalised mid-sentence it is the month ("on May 16").
 _PREDICTION = re.compile(
-    r"\b(?:will|would|won[’']t|expected to|could|may|might|likely|forecast\w*|predict\w*|"
+    r"\b(?:will|would|won[’']t|expected to|could|(?-i:may)|might|likely|forecast\w*|predict\w*|"
     r"projected|going to|set to|poised to)\b",
     re.I,
 )

@@ -8,18 +8,51 @@ that fired becomes a reason a reviewer can read, so a score is never a bare numb
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from . import checkworthy
-from .features import CAUSATION, FIRST_PERSON, POLICY, QUOTED, Signals, detect
+from .features import CAUSATION, FIRST_PERSON, POLICY, Signals, detect
 from .types import Quantity
 
 CHECKWORTHY_THRESHOLD = 0.5
 # Opinion wording with nothing checkable to anchor it ("It is obvious that ...") is
-# commentary: its score is held below the threshold. Anchors are what a fact-checker
-# could look up: a number, a date or a named source.
+# commentary, and a question without a number is not a claim: their scores are held
+# below the threshold so the flag never contradicts the kind or the reasons. Anchors
+# are what a fact-checker could look up: a number, a date or a named source.
 _OPINION_CAP = 0.45
 _ANCHORS = frozenset({"number", "date", "attributed"})
+# What makes opinion wording commentary: the writer's own view or advice ("It is obvious
+# that ...", "I think", "should"). Narrower than the model's "opinion" signal: an adverb
+# ("Trump clearly lost Pennsylvania") or a rule ("imports must carry a certificate")
+# leaves a checkable claim.
+_COMMENTARY = re.compile(
+    r"\b(?:I|we) (?:think|believe|feel|guess|suspect)\b|\bin my (?:view|opinion)\b"
+    r"|\bit (?:is|was|seems|appears) (?:obvious|clear|evident)\b|\bit seems\b"
+    r"|\bseems? (?:to|that)\b"
+    r"|\bof course\b|\barguably\b|\bshould\b|\bmisguided\b|\bunfortunately\b",
+    re.I,
+)
+# Reported speech is a claim about what someone said, whatever its wording ("he clearly
+# expressed his willingness to talk, but Beijing must move first"): it counts as an
+# anchor, and makes the kind attribution/quote. Wider than the model's own "attributed"
+# signal, which is a trained feature and stays as it was trained.
+_REPORTED = re.compile(
+    r"\b(?:said|says|stated|stating|told|tells|expressed|announced|proposed|warned|insisted|"
+    r"claimed|argued|declared|reminded|pointed out|confirmed|revealed|wrote|tweeted|"
+    r"admitted|vowed|pledged|promised|replied|accused)\b"
+)
+# A prediction looks forward. The model's "prediction" signal also fires on "would" and
+# "could", which mostly report or imagine the past ("a pact that would have linked ...",
+# "stocks could not escape the selloff"); the kind asks for a forward-looking word.
+_FUTURE = re.compile(
+    r"\b(?:will(?! have been)|won[’']t|(?:is|are) (?:expected|likely|set|poised|going) to|"
+    r"forecasts?|predict(?:s|ed)?|projected|(?-i:may)|might|could(?! not| have)|"
+    r"next (?:week|month|year)|in the coming)\b",
+    re.I,
+)
+# A quotation that is speech, not a scare-quoted phrase: its own punctuation sits inside.
+_SPOKEN = re.compile(r"[“\"][^”\"]{8,}[,.?!…][”\"]")
 # How far the learned wording alone must push the logit before it is worth a reason.
 _WORDING_REASON = 0.75
 
@@ -92,18 +125,27 @@ def assess_many(sentences: list[str], offset: int = 0) -> list[Assessment]:
     if w and sentences:
         neural = checkworthy.minilm().logits(sentences)
         logits = [z + w * n for z, n in zip(logits, neural, strict=True)]
+    # The wording reason is the score's logit without the explicit signals: whatever
+    # learned text model drives the score also drives the reason, so they never disagree.
+    g_weight = blend.weights.get("linear", 0.0) + blend.weights.get("signals", 0.0)
+    wording = [z - g_weight * g for z, (_, g) in zip(logits, parts, strict=True)]
     out = []
-    for sentence, sig, (text_logit, _), logit in zip(
-        sentences, signals, parts, logits, strict=True
-    ):
+    for sentence, sig, text_logit, logit in zip(sentences, signals, wording, logits, strict=True):
         score = round(checkworthy.logit_to_score(logit, blend.threshold), 3)
-        if "opinion" in sig.on and not sig.on & _ANCHORS:
+        kind = kind_of(sentence, sig)
+        commentary = (
+            "opinion" in sig.on
+            and _COMMENTARY.search(sig.unquoted) is not None
+            and not sig.on & _ANCHORS
+            and not _REPORTED.search(sentence)
+        )
+        if kind == "not_a_claim" or commentary:
             score = min(score, _OPINION_CAP)
         out.append(
             Assessment(
                 score=score,
                 checkworthy=score >= CHECKWORTHY_THRESHOLD,
-                kind=kind_of(sentence, sig),
+                kind=kind,
                 reasons=_reasons(sig, text_logit),
                 quantities=sig.quantities,
             )
@@ -139,11 +181,15 @@ def kind_of(sentence: str, signals: Signals) -> str:
         return "not_a_claim"
     if "number" in on:
         return "quantity"
-    if signals.source is not None or QUOTED.search(sentence) is not None:
+    if (
+        signals.source is not None
+        or _REPORTED.search(signals.unquoted) is not None
+        or _SPOKEN.search(sentence) is not None
+    ):
         return "attribution_quote"
-    if "opinion" in on:
+    if "opinion" in on and _COMMENTARY.search(signals.unquoted):
         return "opinion"
-    if "prediction" in on:
+    if "prediction" in on and _FUTURE.search(signals.unquoted):
         return "prediction"
     if CAUSATION.search(sentence):
         return "correlation_causation"

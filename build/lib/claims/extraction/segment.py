@@ -306,10 +306,16 @@ _SMALL_WORDS = frozenset(
 )
 
 
+# A reader-comment badge: the line after it is a reader's comment, not the article.
+_COMMENT_BADGE = re.compile(r"verified (?:user|reader|commenter)|reader comment|top comment", re.I)
+
+
 def segment(text: str) -> list[Segment]:
     """Split `text` into labelled segments with exact offsets, in order."""
     out: list[Segment] = []
     first_line = True
+    after_badge = False
+    prev_end = 0
     content_end = len(text.rstrip())  # lets the title rule ask "is there more?" in O(1)
     for m in _LINE.finditer(text):
         a, b = m.span()
@@ -322,6 +328,19 @@ def segment(text: str) -> list[Segment]:
         b -= len(line) - len(line.rstrip())
         is_first = first_line
         first_line = False
+        # A reader's comment runs from the badge to the next blank line (handle included),
+        # or to the page's own chrome ("CNN —") when the badge has no comment under it.
+        if after_badge and (
+            text.count("\n", prev_end, a) >= 2
+            or _classify_line(stripped, False, has_more=True) == BOILERPLATE
+        ):
+            after_badge = False
+        if after_badge:
+            prev_end = b
+            out.append(Segment(a, b, BOILERPLATE))
+            continue
+        prev_end = b
+        after_badge = _COMMENT_BADGE.fullmatch(stripped) is not None
 
         bullet = _BULLET.match(text, a, b)
         if bullet is not None and bullet.end() < b:

@@ -3,7 +3,8 @@
 Rules, not a parser: a "respectively" list pairs each item with its value
 ("the Dow Jones, Nasdaq, and S&P 500 falling by 0.99%, 1.36%, and 0.95%,
 respectively" is three claims), and clauses joined by ", and", ";", ", while"
-or ", but" are separate claims when each carries its own number. The span of
+or ", but" are separate claims when each carries its own number or opens with
+a named subject and its verb ("..., and Beijing responded ..."). The span of
 an atom always points at the source words; `claim` is a short standalone
 sentence that may borrow the sentence's lead ("According to Bloomberg, ...").
 """
@@ -49,13 +50,35 @@ _PARTICIPLES = {
     "ending": "ended",
     "accounting": "accounted",
 }
+_SINGULAR = {
+    "indices": "index",
+    "indexes": "index",
+    "markets": "market",
+    "stocks": "stock",
+    "shares": "shares",
+    "companies": "company",
+    "countries": "country",
+}
 _MIN_WORDS = 4
+_PAIRED_MIDDLE = 4  # words between a list and its values: "declined slightly by"
 # The subject of the first clause, when it is a name: "Trump raised …", "The Fed cut …".
 _SUBJECT = re.compile(
     r"((?:The\s+)?[A-Z][\w’'&.-]*(?:\s+[A-Z][\w’'&.-]*){0,3})\s+"
     r"(?:has|have|had|is|are|was|were|will|would|could|[a-z]+ed|[a-z]+s)\b"
 )
+_GOVERNS = re.compile(
+    r"\b(?:that|if|whether|unless|when|whereas|because|although|though|"
+    r"said|says|say|told|stated|warned|claimed|argued|insisted|added|noted|believes?|thinks?)\b",
+    re.I,
+)
 _PRONOUN = re.compile(r"(?:it|he|she|they)\b")
+_OPENER = re.compile(
+    r"(?:However|Meanwhile|Moreover|Additionally|Also|Still|Overall|Today|Yesterday|"
+    r"[A-Z][a-z]+ly),\s+"
+)
+# Checked on the last few characters only (see split_claims): a leading \s* searched over
+# a long run of spaces is quadratic.
+_DANGLING_TAIL = re.compile(r"(?:,[ \t]{0,3}(?:and|or|but)|[,;—–])$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,18 +97,55 @@ def split_claims(text: str, start: int, end: int) -> list[Atom]:
         atoms = _respectively(sentence, start)
         if atoms:
             return atoms
+    atoms = _paired(sentence, start)
+    if atoms:
+        return atoms
     if _CLAUSE_SEP.search(sentence):
         atoms = _clauses(sentence, start)
         if atoms:
             return atoms
-    return [Atom(start, end, _SPACES.sub(" ", sentence))]
+    # A bullet that runs on into the next ("Nasdaq dropped 2.7%, and") ends at its claim.
+    core = sentence.rstrip()
+    tail = _DANGLING_TAIL.search(core, max(0, len(core) - 10))
+    if tail is not None and core[: tail.start()].strip():
+        cut = len(core[: tail.start()].rstrip())
+        return [Atom(start, start + cut, _SPACES.sub(" ", sentence[:cut]) + ".")]
+    claim = _SPACES.sub(" ", sentence)
+    # A bullet item ("Nikkei 225 fell nearly 4%") reads as a sentence once it has its stop.
+    if not claim.endswith((".", "?", "!", "…", ":", '"', "”", "’", "'", ")")):
+        claim += "."
+    return [Atom(start, end, claim)]
 
 
 def _respectively(sentence: str, offset: int) -> list[Atom]:
     resp = _RESPECTIVELY.search(sentence)
     if resp is None:
         return []
-    head = sentence[: resp.start()]
+    return _pair(sentence, sentence[: resp.start()], offset, strict=False)
+
+
+def _paired(sentence: str, offset: int) -> list[Atom]:
+    """ "A and B declined by 0.1% and 0.35%": a list and as many values, no "respectively".
+
+    Only when the values close the sentence, are all percentages or all of one unit,
+    and a short verb phrase joins them to the list, so "X and Y, 5% and 6%" stays whole.
+    """
+    end = len(sentence.rstrip(" .!"))
+    values = find_quantities(sentence[:end])
+    if len(values) < 2 or values[-1].end != end:
+        return []
+    if len({(q.percent, q.unit, q.currency) for q in values}) != 1:
+        return []
+    return _pair(sentence, sentence[:end], offset, strict=True)
+
+
+def _pair(sentence: str, head: str, offset: int, strict: bool) -> list[Atom]:
+    """Pair the list right before a run of values with those values, item by item.
+
+    `strict` (no "respectively" to go by): the list must open the sentence, so nothing
+    said before it ("Officials denied that ...", "Exports to ...") is lost from the
+    claims, and only a short verb phrase may join list and values.
+    """
     values = [q for q in find_quantities(head) if q.end <= len(head)]
     # Keep the run of values that ends right before "respectively".
     run: list = []
@@ -99,15 +159,34 @@ def _respectively(sentence: str, offset: int) -> list[Atom]:
     if len(run) < 2:
         return []
     before = head[: run[0].start]
-    lists = [m for m in _LIST.finditer(before) if len(_items(m.group("list"))) == len(run)]
+    # "However, the Shenzhen Component Index and ...": the connective is no list item.
+    opener = _OPENER.match(before)
+    lists = [
+        m
+        for m in _LIST.finditer(before, opener.end() if opener else 0)
+        if len(_items(m.group("list"))) == len(run)
+    ]
     if not lists:
         return []
     lst = lists[-1]
     items = [(lst.start("list") + m.start(), m.group()) for m in _items_m(lst.group("list"))]
     middle = _SPACES.sub(" ", before[lst.end("list") :]).strip()
+    if strict:
+        opening = before[opener.end() if opener else 0 : lst.start("list")]
+        if opening.strip().lower() not in ("", "the"):
+            return []
+        if len(middle.split()) > _PAIRED_MIDDLE or any(c in middle for c in ",;:—"):
+            return []
+    noun = ""
     first, _, rest = middle.partition(" ")
+    # "ChiNext and STAR Market indices lost ...": one index each.
+    if first.lower() in _SINGULAR:
+        noun = _SINGULAR[first.lower()]
+        middle = rest
+        first, _, rest = rest.partition(" ")
     verb = _PARTICIPLES.get(first.lower())
     middle = f"{verb} {rest}".strip() if verb else middle
+    middle = f"{noun} {middle}".strip() if noun else middle
     atoms = []
     for (item_start, item), q in zip(items, run, strict=True):
         claim = f"{item} {middle} {q.text}." if middle else f"{item}: {q.text}."
@@ -158,7 +237,9 @@ def _clauses(sentence: str, offset: int) -> list[Atom]:
             else:
                 merged.append((a, b))
     if len(merged) < 2 or not all(_has_number(sentence, p) for p in merged):
-        return []
+        merged = _named_clauses(sentence, pieces)
+        if len(merged) < 2:
+            return []
     lead_m = _LEAD.match(sentence)
     lead = lead_m.group() if lead_m else ""
     first_counted = subject = ""
@@ -185,6 +266,32 @@ def _clauses(sentence: str, offset: int) -> list[Atom]:
         claim = _SPACES.sub(" ", claim) + (end_punct if end_punct in ("!", "?") else ".")
         atoms.append(Atom(offset + a, offset + b, claim))
     return atoms
+
+
+def _named_clauses(sentence: str, pieces: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Cut only where the next clause opens with a named subject and its verb.
+
+    "Washington threatened tariffs ..., and Beijing responded by limiting exports"
+    is two claims about two actors; "..., and then raised them" stays one.
+    """
+    # Reported, conditional or embedded first clauses govern what follows: "Xi said China
+    # would not back down, and Washington would pay", "if Washington raised tariffs, and
+    # Beijing retaliated, ...", "The claim that ..., and Congress approved ..., is untrue".
+    if _GOVERNS.search(sentence[pieces[0][0] : pieces[0][1]]):
+        return []
+    merged: list[tuple[int, int]] = []
+    for a, b in pieces:
+        part = sentence[a:b]
+        named = _SUBJECT.match(part) is not None and not part.startswith(("The ", "This "))
+        # A clause that runs on past another comma is not a plain second statement.
+        long_enough = part.count(" ") + 1 >= _MIN_WORDS and "," not in part.rstrip(" ,.")
+        if merged and not (named and long_enough):
+            merged[-1] = (merged[-1][0], b)
+        else:
+            merged.append((a, b))
+    if merged and sentence[merged[0][0] : merged[0][1]].count(" ") + 1 < _MIN_WORDS:
+        return []
+    return merged
 
 
 def _has_number(sentence: str, piece: tuple[int, int]) -> bool:
