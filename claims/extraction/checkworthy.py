@@ -40,9 +40,11 @@ class Linear:
 
     def parts(self, sentence: str, on: frozenset[str]) -> tuple[float, float]:
         """Return (text logit, signal logit) for a sentence whose signals are `on`."""
-        text = tfidf_dot(ngrams(sentence), self.table)
-        signal = sum(self.signals[name] for name in on) * self.signal_scale
-        return text, signal
+        return tfidf_dot(ngrams(sentence), self.table), self.signal(on)
+
+    def signal(self, on: frozenset[str]) -> float:
+        """Return the signal logit alone (cheap: no n-grams)."""
+        return sum(self.signals[name] for name in on) * self.signal_scale
 
 
 def _read(name: str) -> Path:
