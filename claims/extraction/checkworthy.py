@@ -142,7 +142,10 @@ class MiniLM:
         out = [0.0] * len(sentences)
         for i in range(0, len(order), batch):
             idx = order[i : i + batch]
-            enc = self._tok.encode_batch([sentences[j] for j in idx])
+            # encode() for one sentence: encode_batch() hands even one item to a thread
+            # pool, which costs more than the tokenising on a single core.
+            texts = [sentences[j] for j in idx]
+            enc = [self._tok.encode(texts[0])] if batch == 1 else self._tok.encode_batch(texts)
             ids = np.array([e.ids for e in enc], dtype=np.int64)
             mask = np.array([e.attention_mask for e in enc], dtype=np.int64)
             (logit,) = self._session.run(["logit"], {"input_ids": ids, "attention_mask": mask})
