@@ -40,9 +40,11 @@ class Linear:
 
     def parts(self, sentence: str, on: frozenset[str]) -> tuple[float, float]:
         """Return (text logit, signal logit) for a sentence whose signals are `on`."""
-        text = tfidf_dot(ngrams(sentence), self.table)
-        signal = sum(self.signals[name] for name in on) * self.signal_scale
-        return text, signal
+        return tfidf_dot(ngrams(sentence), self.table), self.signal(on)
+
+    def signal(self, on: frozenset[str]) -> float:
+        """Return the signal logit alone (cheap: no n-grams)."""
+        return sum(self.signals[name] for name in on) * self.signal_scale
 
 
 def _read(name: str) -> Path:
@@ -140,7 +142,10 @@ class MiniLM:
         out = [0.0] * len(sentences)
         for i in range(0, len(order), batch):
             idx = order[i : i + batch]
-            enc = self._tok.encode_batch([sentences[j] for j in idx])
+            # encode() for one sentence: encode_batch() hands even one item to a thread
+            # pool, which costs more than the tokenising on a single core.
+            texts = [sentences[j] for j in idx]
+            enc = [self._tok.encode(texts[0])] if batch == 1 else self._tok.encode_batch(texts)
             ids = np.array([e.ids for e in enc], dtype=np.int64)
             mask = np.array([e.attention_mask for e in enc], dtype=np.int64)
             (logit,) = self._session.run(["logit"], {"input_ids": ids, "attention_mask": mask})

@@ -111,7 +111,10 @@ def assess_many(sentences: list[str], offset: int = 0) -> list[Assessment]:
     blend = checkworthy.blend()
     linear = checkworthy.linear()
     signals = [detect(s, offset) for s in sentences]
-    parts = [linear.parts(s, sig.on) for s, sig in zip(sentences, signals, strict=True)]
+    if blend.weights.get("linear"):
+        parts = [linear.parts(s, sig.on) for s, sig in zip(sentences, signals, strict=True)]
+    else:  # the n-gram part weighs nothing in this blend: skip it (6% of scoring time)
+        parts = [(0.0, linear.signal(sig.on)) for sig in signals]
     logits = [blend.bias] * len(sentences)
     w = blend.weights.get("linear", 0.0)
     if w:
