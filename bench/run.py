@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -283,11 +284,22 @@ def runtime_install() -> None:
     section("Runtime install: a fresh virtualenv, `pip install .`, no test or training tools")
     with tempfile.TemporaryDirectory() as tmp:
         venv = Path(tmp) / "venv"
+        # setuptools builds in the source folder (build/): build from a copy of the tracked
+        # files so the checkout stays as it was.
+        source = Path(tmp) / "src"
+        files = (
+            subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, check=True, capture_output=True)
+            .stdout.decode()
+            .split("\0")
+        )
+        for name in filter(None, files):
+            (source / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / name, source / name)
         t = time.perf_counter()
         subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
         # No pip cache: every wheel is read and unpacked as on a new machine.
         subprocess.run(
-            [str(venv / "bin" / "pip"), "install", "--quiet", "--no-cache-dir", str(ROOT)],
+            [str(venv / "bin" / "pip"), "install", "--quiet", "--no-cache-dir", str(source)],
             check=True,
             stderr=subprocess.DEVNULL,
         )

@@ -1,6 +1,0 @@
-from django.apps import AppConfig
-
-
-class ClaimsConfig(AppConfig):
-    name = "claims"
-    verbose_name = "Claims"

@@ -1,1 +1,0 @@
-"""Verdict reports (HTML, PDF, CSV, JSON, Markdown) and schema.org ClaimReview."""
