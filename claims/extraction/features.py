@@ -123,7 +123,7 @@ CAUSATION = re.compile(
     r"as a result|driven by|thanks to|linked to|contribut\w+ to|triggered|stems from)\b",
     re.I,
 )
-_NAME = re.compile(r"(?<!^)(?<![.!?] )\b(?:[A-Z][a-z]+|[A-Z]{2,}|(?:[A-Z]\.){2,})")
+NAME = re.compile(r"(?<!^)(?<![.!?] )\b(?:[A-Z][a-z]+|[A-Z]{2,}|(?:[A-Z]\.){2,})")
 
 # Signal names in the order the model's signal weights are stored.
 SIGNALS = (
@@ -181,7 +181,7 @@ def detect(sentence: str, offset: int = 0) -> Signals:
         on.add("dated_action" if "date" in on else "action")
     if _COMPARISON.search(sentence):
         on.add("comparison")
-    if _NAME.search(sentence):
+    if NAME.search(sentence):
         on.add("name")
     # Opinion and prediction only count outside quotations: quoted speech is
     # still a checkable claim about what someone said.

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from . import checkworthy
-from .features import CAUSATION, FIRST_PERSON, POLICY, Signals, detect
+from .features import CAUSATION, FIRST_PERSON, NAME, POLICY, Signals, detect
 from .types import Quantity
 
 CHECKWORTHY_THRESHOLD = 0.5
@@ -71,6 +71,13 @@ _REASONS = {
     "short": "too short",
     "causation": "cause and effect",
 }
+_CALENDAR = frozenset(
+    [
+        *("january", "february", "march", "april", "may", "june", "july"),
+        *("august", "september", "october", "november", "december"),
+        *("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"),
+    ]
+)
 _REASON_ORDER = (
     "money",
     "percent",
@@ -149,20 +156,25 @@ def assess_many(sentences: list[str], offset: int = 0) -> list[Assessment]:
                 score=score,
                 checkworthy=score >= CHECKWORTHY_THRESHOLD,
                 kind=kind,
-                reasons=_reasons(sig, text_logit),
+                reasons=_reasons(sig, text_logit, sentence),
                 quantities=sig.quantities,
             )
         )
     return out
 
 
-def _reasons(signals: Signals, text_logit: float) -> tuple[str, ...]:
+def _reasons(signals: Signals, text_logit: float, sentence: str) -> tuple[str, ...]:
     on = signals.on
     reasons: list[str] = []
     for name in _REASON_ORDER:
         if name not in on:
             continue
-        if name == "number":
+        if name == "name":
+            # The model's name signal also fires on "March" or "Friday"; the reviewer's
+            # reason names a person, place or organisation only when there is one.
+            if any(m.group().lower() not in _CALENDAR for m in NAME.finditer(sentence)):
+                reasons.append(_REASONS[name])
+        elif name == "number":
             if not on & {"money", "percent", "unit"}:
                 reasons.append("a number")
         elif name == "attributed":

@@ -482,3 +482,10 @@ def test_a_quotation_never_starts_at_an_earlier_unclosed_mark() -> None:
 
     text = "He said “we will win and left. She said “no way this happens” today."
     assert [m.group() for m in QUOTED.finditer(text)] == ["“no way this happens”"]
+
+
+def test_a_month_is_not_offered_as_a_name() -> None:
+    dated = score_sentence("Unemployment fell to 3.9% in March.")
+    named = score_sentence("Unemployment fell to 3.9% in Ohio in March.")
+    assert "names a person, place or organisation" not in dated.reasons
+    assert "names a person, place or organisation" in named.reasons
