@@ -15,7 +15,7 @@ from .quantities import find_quantities
 from .score import CHECKWORTHY_THRESHOLD, Assessment, assess, assess_many
 from .segment import BULLET, CLAIM_KINDS, HEADING, SENTENCE, Segment, segment
 from .split import Atom, split_claims
-from .types import KINDS, MONTH_ABBREVIATIONS, CandidateClaim, Quantity
+from .types import KINDS, MONTHS, CandidateClaim, Quantity
 
 EXTRACTOR_VERSION = "atomic-3"
 
@@ -42,23 +42,6 @@ _FRAME_WORDS = 6
 _ADVICE = re.compile(
     r"\b(?:should|must|ought to|needs? to|has to|have to|would do well to|recommend\w*)\b",
     re.I,
-)
-_MONTHS = frozenset(
-    [
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-        *MONTH_ABBREVIATIONS,
-    ]
 )
 # A straight double quote that is a quotation mark, not an inch sign after a number (6.1").
 _STRAIGHT_QUOTE = re.compile(r'(?<![\d.])"')
@@ -139,7 +122,7 @@ def _frame(lead_in: str) -> str:
     date = _framing_date(core)
     if date:
         phrase = date
-        if phrase[:1].isdigit() or phrase.split()[0].rstrip(".").lower() in _MONTHS:
+        if phrase[:1].isdigit() or phrase.split()[0].rstrip(".").lower() in MONTHS:
             phrase = f"On {phrase}"  # "May 5, ..." reads "On May 5, ..."
         return phrase[:1].upper() + phrase[1:]
     if len(core.split()) <= _FRAME_WORDS and core.startswith("As of "):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .types import MONTH_ABBREVIATIONS, Quantity
+from .types import MONTHS, Quantity
 
 _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _CUR = r"US\$|[$€£¥]|\b(?:RMB|CNY|USD|EUR|GBP|JPY)\s?"
@@ -64,25 +64,6 @@ _CURRENCY_WORDS = {
     "euros": "EUR",
     "yen": "JPY",
 }
-_MONTHS = (
-    frozenset(
-        [
-            "january",
-            "february",
-            "march",
-            "april",
-            "may",
-            "june",
-            "july",
-            "august",
-            "september",
-            "october",
-            "november",
-            "december",
-        ]
-    )
-    | MONTH_ABBREVIATIONS
-)
 # Power units keep their case: "MW" is not "mw".
 _CASED_UNITS = frozenset({"MW", "GW", "kW", "TW", "MWh", "GWh", "kWh", "TWh"})
 _YEAR = re.compile(r"(?:19|20)\d\d")
@@ -316,7 +297,7 @@ def _is_date_part(sentence: str, start: int, num: str) -> bool:
         return True
     if len(num) <= 2:
         prev = sentence[max(0, start - 11) : start].rstrip(" .").rsplit(" ", 1)[-1]
-        return prev.lower() in _MONTHS
+        return prev.lower() in MONTHS
     return False
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from . import checkworthy
 from .features import CAUSATION, FIRST_PERSON, NAME, POLICY, Signals, detect
-from .types import Quantity
+from .types import MONTHS, WEEKDAYS, Quantity
 
 CHECKWORTHY_THRESHOLD = 0.5
 # Opinion wording with nothing checkable to anchor it ("It is obvious that ...") is
@@ -71,13 +71,7 @@ _REASONS = {
     "short": "too short",
     "causation": "cause and effect",
 }
-_CALENDAR = frozenset(
-    [
-        *("january", "february", "march", "april", "may", "june", "july"),
-        *("august", "september", "october", "november", "december"),
-        *("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"),
-    ]
-)
+_CALENDAR = MONTHS | WEEKDAYS
 _REASON_ORDER = (
     "money",
     "percent",

@@ -24,6 +24,17 @@ KINDS = (
 MONTH_ABBREVIATIONS = frozenset(
     ["jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"]
 )
+# Month names and their abbreviations, lower case: dates in quantities and lead-ins.
+MONTHS = (
+    frozenset(
+        [
+            *("january", "february", "march", "april", "may", "june", "july"),
+            *("august", "september", "october", "november", "december"),
+        ]
+    )
+    | MONTH_ABBREVIATIONS
+)
+WEEKDAYS = frozenset(["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"])
 
 
 @dataclass(frozen=True)
