@@ -12,7 +12,7 @@ from dataclasses import replace
 
 from .features import DATE
 from .quantities import find_quantities
-from .score import CHECKWORTHY_THRESHOLD, Assessment, assess, assess_many
+from .score import CHECKWORTHY_THRESHOLD, HELD_BACK, Assessment, assess, assess_many
 from .segment import BULLET, CLAIM_KINDS, HEADING, SENTENCE, Segment, segment
 from .split import Atom, split_claims
 from .types import KINDS, MONTHS, CandidateClaim, Quantity
@@ -36,7 +36,6 @@ __all__ = [
 _SPACES = re.compile(r"\s+")
 # A line that hands over to a list or quote: ends in ":" (a dash is trimmed by the splitter).
 _LEAD_IN = re.compile(r":\s*$")
-_LEAD_IN_CAP = 0.45
 _QUOTE_SPAN = 600
 _FRAME_WORDS = 6
 _ADVICE = re.compile(
@@ -84,11 +83,11 @@ def extract_claims(text: str) -> list[CandidateClaim]:
         score, reasons, kind = verdict.score, verdict.reasons, verdict.kind
         if _LEAD_IN.search(span):
             # "As of the midday close:" introduces the claims that follow; it is not one.
-            score = min(score, _LEAD_IN_CAP)
+            score = min(score, HELD_BACK)
             reasons = (*reasons, "introduces what follows")
         elif i in advised and not verdict.quantities:
             # "• Boost domestic manufacturing" under "the U.S. should:" is advice, not a fact.
-            score = min(score, _LEAD_IN_CAP)
+            score = min(score, HELD_BACK)
             reasons, kind = (*reasons, "a recommendation"), "opinion"
         claims.append(
             CandidateClaim(
@@ -119,9 +118,8 @@ def _frame(lead_in: str) -> str:
     if not core.endswith((":", "—", "–")):
         return ""
     core = core.rstrip(":—– ")
-    date = _framing_date(core)
-    if date:
-        phrase = date
+    phrase = _framing_date(core)
+    if phrase:
         if phrase[:1].isdigit() or phrase.split()[0].rstrip(".").lower() in MONTHS:
             phrase = f"On {phrase}"  # "May 5, ..." reads "On May 5, ..."
         return phrase[:1].upper() + phrase[1:]
@@ -132,8 +130,8 @@ def _frame(lead_in: str) -> str:
 
 def _framing_date(core: str) -> str:
     """A date that opens the lead-in ("Last Friday, ...", "On May 5, ...") or closes it."""
-    for at in (0, 3 if core.startswith("On ") else -1):
-        m = DATE.match(core, at) if at >= 0 else None
+    for at in (0, 3) if core.startswith("On ") else (0,):
+        m = DATE.match(core, at)
         if m is not None and core[m.end() : m.end() + 1] in (",", ""):
             return m.group()
     closing = [m for m in DATE.finditer(core) if m.end() == len(core)]

@@ -20,7 +20,7 @@ CHECKWORTHY_THRESHOLD = 0.5
 # commentary, and a question without a number is not a claim: their scores are held
 # below the threshold so the flag never contradicts the kind or the reasons. Anchors
 # are what a fact-checker could look up: a number, a date or a named source.
-_OPINION_CAP = 0.45
+HELD_BACK = 0.45
 _ANCHORS = frozenset({"number", "date", "attributed"})
 # What makes opinion wording commentary: the writer's own view or advice ("It is obvious
 # that ...", "I think", "should"). Narrower than the model's "opinion" signal: an adverb
@@ -144,7 +144,7 @@ def assess_many(sentences: list[str], offset: int = 0) -> list[Assessment]:
             and not _REPORTED.search(sentence)
         )
         if kind == "not_a_claim" or commentary:
-            score = min(score, _OPINION_CAP)
+            score = min(score, HELD_BACK)
         out.append(
             Assessment(
                 score=score,
