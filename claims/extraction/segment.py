@@ -306,7 +306,7 @@ _SMALL_WORDS = frozenset(
 )
 
 
-# A reader-comment badge: the line after it is a reader's comment, not the article.
+# A reader-comment badge: the lines under it, to the next blank line, are a reader's comment.
 _COMMENT_BADGE = re.compile(r"verified (?:user|reader|commenter)|reader comment|top comment", re.I)
 
 
