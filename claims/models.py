@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -41,6 +41,17 @@ class VerdictStatus(models.TextChoices):
     SUBMITTED = "submitted", "Submitted"
     CHANGES_REQUESTED = "changes_requested", "Changes requested"
     APPROVED = "approved", "Approved"
+    # An approved verdict a later correction replaced: still readable on the public page.
+    SUPERSEDED = "superseded", "Superseded by a correction"
+
+
+# A claim may have at most one verdict in these states at a time.
+OPEN_VERDICT_STATES = ["draft", "submitted", "changes_requested"]
+
+
+class ClaimantType(models.TextChoices):
+    PERSON = "Person", "Person"
+    ORGANIZATION = "Organization", "Organisation"
 
 
 class Stance(models.TextChoices):
@@ -78,6 +89,16 @@ class ClaimQuerySet(models.QuerySet["Claim"]):
             comments__isnull=True,
             tags__isnull=True,
         )
+
+
+class VerdictQuerySet(models.QuerySet["Verdict"]):
+    def open(self) -> VerdictQuerySet:
+        """Return verdicts still being written or reviewed (a correction in progress included)."""
+        return self.filter(status__in=OPEN_VERDICT_STATES)
+
+    def published(self) -> VerdictQuerySet:
+        """Return the verdicts the public sees now: approved, not replaced by a correction."""
+        return self.filter(status=VerdictStatus.APPROVED)
 
 
 class Article(models.Model):
@@ -169,6 +190,13 @@ class Claim(models.Model):
     status = models.CharField(max_length=12, choices=Status, default=Status.CANDIDATE)
     origin = models.CharField(max_length=12, choices=Origin, default=Origin.EXTRACTOR)
     extractor_version = models.CharField(max_length=40, blank=True)
+    # Who made the claim and when: ClaimReview's itemReviewed.author and datePublished.
+    claimant = models.CharField(max_length=200, blank=True)
+    claimant_type = models.CharField(
+        max_length=12, choices=ClaimantType, default=ClaimantType.PERSON, blank=True
+    )
+    claimant_url = models.URLField(max_length=2000, blank=True)
+    claim_date = models.DateField(null=True, blank=True)
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -214,6 +242,11 @@ class Claim(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("claim_detail", args=[self.pk])
 
+    @property
+    def said_on(self) -> date | None:
+        """When the claim was made: its own date, else the day its article was published."""
+        return self.claim_date or self.article.published_at
+
 
 class Rating(models.Model):
     """One step of the rating scale, editable by admins."""
@@ -253,11 +286,26 @@ class Verdict(models.Model):
     )
     # The editor's last request for changes, shown to the author until they resubmit.
     review_note = models.TextField(blank=True)
+    # A correction is a new verdict on the same claim that replaces an approved one once an
+    # editor approves it. `original` is the first published verdict: its permalink stays the
+    # public address of every later correction.
+    corrects = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="corrections"
+    )
+    original = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    correction_note = models.TextField(
+        blank=True, help_text="What changed and why: published with the correction."
+    )
     version = models.PositiveIntegerField(default=1)
     submitted_at = models.DateTimeField(null=True, blank=True)
     approved_at = models.DateTimeField(null=True, blank=True)
+    superseded_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = VerdictQuerySet.as_manager()
 
     class Meta:
         ordering = ["-updated_at", "-id"]
@@ -270,8 +318,12 @@ class Verdict(models.Model):
             # Two reviewers starting a verdict on one claim at once must not make two drafts.
             models.UniqueConstraint(
                 fields=["claim"],
-                condition=~Q(status="approved"),
+                condition=Q(status__in=OPEN_VERDICT_STATES),
                 name="one_open_verdict_per_claim",
+            ),
+            models.CheckConstraint(
+                condition=Q(corrects__isnull=True) | Q(original__isnull=False),
+                name="correction_has_original",
             ),
             models.CheckConstraint(
                 condition=Q(status__in=VerdictStatus.values), name="verdict_status_valid"
@@ -285,18 +337,33 @@ class Verdict(models.Model):
     def __str__(self) -> str:
         return f"{self.get_status_display()}: {self.summary or self.claim}"
 
+    @property
+    def public_id(self) -> int:
+        """The id in the permalink: a correction is published at its original's address."""
+        return self.original_id or self.pk
+
+    @property
+    def is_correction(self) -> bool:
+        return self.corrects_id is not None
+
+    def is_editable(self) -> bool:
+        return self.status in {VerdictStatus.DRAFT, VerdictStatus.CHANGES_REQUESTED}
+
 
 class Citation(models.Model):
     Stance = Stance
 
     verdict = models.ForeignKey(Verdict, on_delete=models.CASCADE, related_name="citations")
-    url = models.URLField(max_length=2000)
+    # Blank only in a draft: the checklist asks for it before the verdict can be submitted.
+    url = models.URLField(max_length=2000, blank=True)
     title = models.CharField(max_length=300, blank=True)
     publisher = models.CharField(max_length=200, blank=True)
     quote = models.TextField(blank=True)
     archived_url = models.URLField(max_length=2000, blank=True)
     accessed_at = models.DateField(null=True, blank=True)
     stance = models.CharField(max_length=10, choices=Stance, default=Stance.CONTEXT)
+    # A primary source: the data, document or person the claim is about, not coverage of it.
+    is_primary = models.BooleanField("primary source", default=False)
 
     class Meta:
         ordering = ["id"]
@@ -393,6 +460,40 @@ class SiteSettings(models.Model):
 
     @classmethod
     def load(cls) -> SiteSettings:
+        obj, _ = cls.objects.get_or_create(pk=1)
+        return obj
+
+
+class EditorialChecklist(models.Model):
+    """What a verdict must show before it is submitted and approved; one row, edited by admins."""
+
+    min_rationale_words = models.PositiveIntegerField(
+        default=30, help_text="The rationale must have at least this many words."
+    )
+    require_citation_details = models.BooleanField(
+        "every citation has a title and a publisher", default=True
+    )
+    require_primary_source = models.BooleanField("at least one primary source", default=True)
+    require_archived_url = models.BooleanField(
+        "every web source has an archived copy", default=True
+    )
+    require_claimant = models.BooleanField("the claimant is recorded", default=True)
+    warn_stance_contradiction = models.BooleanField(
+        "warn when the rating contradicts the citations' stances", default=True
+    )
+
+    class Meta:
+        verbose_name = "editorial checklist"
+        verbose_name_plural = "editorial checklist"
+        constraints = [
+            models.CheckConstraint(condition=Q(id=1), name="editorial_checklist_singleton")
+        ]
+
+    def __str__(self) -> str:
+        return "Editorial checklist"
+
+    @classmethod
+    def load(cls) -> EditorialChecklist:
         obj, _ = cls.objects.get_or_create(pk=1)
         return obj
 
