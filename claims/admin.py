@@ -1,3 +1,10 @@
+"""The admin edits settings and reference data; the record itself changes only through the
+services, which check the workflow, keep versions and write the history."""
+
+from __future__ import annotations
+
+from typing import Any
+
 from django.contrib import admin
 from django.http import HttpRequest
 
@@ -6,6 +13,7 @@ from claims.models import (
     Citation,
     Claim,
     Comment,
+    EditorialChecklist,
     HistoryEvent,
     Rating,
     SiteSettings,
@@ -13,6 +21,29 @@ from claims.models import (
     Verdict,
     VerdictRevision,
 )
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Shown, never added, changed or deleted: the history is evidence."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class SingletonAdmin(admin.ModelAdmin):
+    """A one-row settings model: added once, edited, never deleted."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return not self.model._default_manager.exists()
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
 
 @admin.register(Article)
@@ -47,39 +78,51 @@ class RatingAdmin(admin.ModelAdmin):
 class CitationInline(admin.TabularInline):
     model = Citation
     extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
 
 @admin.register(Verdict)
-class VerdictAdmin(admin.ModelAdmin):
+class VerdictAdmin(ReadOnlyAdmin):
+    """Verdicts are written, submitted, approved and corrected in the workbench, never here.
+
+    Even a draft's wording is its author's: an edit here would leave no event in the history and
+    surprise the author's open form. A published verdict changes only by a correction.
+    """
+
     list_display = ["claim", "rating", "status", "author", "approver", "updated_at"]
     list_filter = ["status", "rating"]
-    raw_id_fields = ["claim", "author", "approver"]
     inlines = [CitationInline]
 
 
 @admin.register(Citation)
-class CitationAdmin(admin.ModelAdmin):
+class CitationAdmin(ReadOnlyAdmin):
     list_display = ["url", "title", "stance", "verdict"]
-    raw_id_fields = ["verdict"]
 
 
 @admin.register(HistoryEvent)
-class HistoryEventAdmin(admin.ModelAdmin):
+class HistoryEventAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "action", "from_state", "to_state", "actor", "article"]
     list_filter = ["action"]
-    raw_id_fields = ["article", "claim", "verdict", "actor"]
 
 
 @admin.register(SiteSettings)
-class SiteSettingsAdmin(admin.ModelAdmin):
+class SiteSettingsAdmin(SingletonAdmin):
+    """The newsroom's own details."""
+
     list_display = ["publisher_name", "publisher_url"]
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        # One row only: the newsroom's own details.
-        return not SiteSettings.objects.exists()
 
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
+@admin.register(EditorialChecklist)
+class EditorialChecklistAdmin(SingletonAdmin):
+    """What a verdict must show before it is submitted and approved."""
+
+    list_display = ["__str__", "min_rationale_words", "require_primary_source"]
 
 
 @admin.register(Tag)
@@ -94,6 +137,5 @@ class CommentAdmin(admin.ModelAdmin):
 
 
 @admin.register(VerdictRevision)
-class VerdictRevisionAdmin(admin.ModelAdmin):
+class VerdictRevisionAdmin(ReadOnlyAdmin):
     list_display = ["verdict", "version", "submitted_by", "created_at"]
-    raw_id_fields = ["verdict", "submitted_by"]

@@ -6,7 +6,7 @@ from django import forms
 from django.conf import settings
 
 from claims.ingest import IngestError, decode_upload
-from claims.models import Article, Citation, Claim, Rating
+from claims.models import Citation, Claim, ClaimantType, Rating
 
 
 class ArticleForm(forms.Form):
@@ -62,34 +62,6 @@ class ArticleForm(forms.Form):
         return cleaned
 
 
-class QueueFilterForm(forms.Form):
-    article = forms.ModelChoiceField(
-        queryset=Article.objects.order_by("-created_at"), required=False, empty_label="All articles"
-    )
-    status = forms.ChoiceField(choices=[("", "Any status"), *Claim.Status.choices], required=False)
-    kind = forms.ChoiceField(choices=[("", "Any type"), *Claim.Kind.choices], required=False)
-    min_score = forms.FloatField(
-        label="Score at least",
-        required=False,
-        min_value=0,
-        max_value=1,
-        widget=forms.NumberInput(attrs={"step": "0.1", "placeholder": "0.0"}),
-    )
-    assignee = forms.ChoiceField(required=False)
-    search = forms.CharField(label="Search", required=False, max_length=200)
-
-    def __init__(self, *args: Any, assignees: list[tuple[str, str]], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        assignee = self.fields["assignee"]
-        assert isinstance(assignee, forms.ChoiceField)
-        assignee.choices = [
-            ("", "Anyone"),
-            ("me", "Me"),
-            ("none", "Nobody"),
-            *assignees,
-        ]
-
-
 class ClaimEditForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     claim_text = forms.CharField(
@@ -106,9 +78,52 @@ class ClaimEditForm(forms.Form):
         help_text="Separate tags with commas.",
         widget=forms.TextInput(attrs={"list": "tag-suggestions", "autocomplete": "off"}),
     )
+    # Who made the claim and when: the public review names them (ClaimReview's author).
+    claimant = forms.CharField(
+        label="Claimant",
+        max_length=200,
+        required=False,
+        help_text="The person or organisation who made the claim.",
+    )
+    claimant_type = forms.ChoiceField(
+        label="Claimant is a",
+        choices=[("", "Choose…"), *ClaimantType.choices],
+        required=False,
+        initial=ClaimantType.PERSON,
+    )
+    claimant_url = forms.URLField(
+        label="Claimant's web page",
+        max_length=2000,
+        required=False,
+        assume_scheme="https",
+        help_text="Optional: their official page or profile.",
+    )
+    claim_date = forms.DateField(
+        label="Claim made on",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="Left empty, the article's publication date is used.",
+    )
 
     def tag_list(self) -> list[str]:
         return [t.strip() for t in self.cleaned_data.get("tags", "").split(",") if t.strip()]
+
+
+class ArticleDetailsForm(forms.Form):
+    """Where and when an article was published; `seen` is the article's state when opened."""
+
+    seen = forms.DateTimeField(widget=forms.HiddenInput)
+    source_url = forms.URLField(
+        label="Public URL",
+        max_length=2000,
+        required=False,
+        assume_scheme="https",
+        help_text="Where readers find the article: the public review links to it.",
+    )
+    publisher = forms.CharField(max_length=200, required=False)
+    published_at = forms.DateField(
+        label="Published on", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
 
 
 class CommentForm(forms.Form):
@@ -138,10 +153,19 @@ class VerdictForm(forms.Form):
         help_text="Markdown. Explain how you checked the claim and what you found.",
         widget=forms.Textarea(attrs={"rows": 8}),
     )
+    correction_note = forms.CharField(
+        label="What changed and why",
+        required=False,
+        max_length=5000,
+        help_text="Published with the correction, beside the date it was made.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
 
 class CitationForm(forms.Form):
-    url = forms.URLField(label="URL", max_length=2000, assume_scheme="https")
+    # Not required here: a draft may be saved with a half-written citation; the checklist asks
+    # for the URL before the verdict is submitted.
+    url = forms.URLField(label="URL", max_length=2000, required=False, assume_scheme="https")
     title = forms.CharField(max_length=300, required=False)
     publisher = forms.CharField(max_length=200, required=False)
     quote = forms.CharField(
@@ -154,9 +178,24 @@ class CitationForm(forms.Form):
         label="Accessed on", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     stance = forms.ChoiceField(choices=Citation.Stance.choices, initial=Citation.Stance.CONTEXT)
+    is_primary = forms.BooleanField(
+        label="Primary source",
+        required=False,
+        help_text="The data, document or person the claim is about, not coverage of it.",
+    )
 
 
 CitationFormSet = forms.formset_factory(CitationForm, extra=0, can_delete=True, max_num=50)
+
+
+class CorrectionForm(forms.Form):
+    note = forms.CharField(
+        label="What needs correcting",
+        required=False,
+        max_length=5000,
+        help_text="You can complete it in the correction before submitting it.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
 
 class ReviewForm(forms.Form):

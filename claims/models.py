@@ -346,6 +346,11 @@ class Verdict(models.Model):
     def is_correction(self) -> bool:
         return self.corrects_id is not None
 
+    @property
+    def first_published_at(self) -> datetime | None:
+        """When the review was first published: a correction keeps its original's date."""
+        return self.original.approved_at if self.original else self.approved_at
+
     def is_editable(self) -> bool:
         return self.status in {VerdictStatus.DRAFT, VerdictStatus.CHANGES_REQUESTED}
 

@@ -11,8 +11,9 @@ from django.contrib.auth.models import User
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models.functions import Coalesce
 
-from claims.models import Article, Claim
+from claims.models import Article, Claim, HistoryEvent, Verdict
 
 
 @dataclass(frozen=True)
@@ -54,37 +55,16 @@ def article_text_pieces(body: str, claims: Iterable[Claim]) -> list[TextPiece]:
     return pieces
 
 
-@dataclass(frozen=True)
-class QueueFilters:
-    article: int | None = None
-    status: str = ""
-    kind: str = ""
-    min_score: float | None = None
-    assignee: str = ""  # "", "me", "none" or a user id
-    search: str = ""
+def claim_queue() -> QuerySet[Claim]:
+    """Return claims for triage, highest score first, with what a row shows loaded up front.
 
-
-def claim_queue(*, filters: QueueFilters, user: User) -> QuerySet[Claim]:
-    """Return claims for triage, highest score first, with what a row shows loaded up front."""
-    claims = Claim.objects.select_related("article", "assignee").prefetch_related("tags")
-    if filters.article:
-        claims = claims.filter(article_id=filters.article)
-    if filters.status:
-        claims = claims.filter(status=filters.status)
-    if filters.kind:
-        claims = claims.filter(kind=filters.kind)
-    if filters.min_score is not None:
-        claims = claims.filter(score__gte=filters.min_score)
-    if filters.assignee == "me":
-        claims = claims.filter(assignee=user)
-    elif filters.assignee == "none":
-        claims = claims.filter(assignee__isnull=True)
-    elif filters.assignee.isdigit():
-        claims = claims.filter(assignee_id=int(filters.assignee))
-    if filters.search:
-        # The same ranked full-text search as the API, best match first.
-        return claims_search(claims, filters.search)
-    return claims.order_by("-score", "article_id", "start", "id")
+    The filters (claims.filters.ClaimFilter) narrow it; a search re-orders it by rank.
+    """
+    return (
+        Claim.objects.select_related("article", "assignee")
+        .prefetch_related("tags")
+        .order_by("-score", "article_id", "start", "id")
+    )
 
 
 def claim_context(claim: Claim, *, radius: int = 320) -> tuple[str, str, str]:
@@ -104,6 +84,16 @@ def reviewers() -> QuerySet[User]:
         .filter(Q(groups__name__in=["Reviewer", "Editor", "Admin"]) | Q(is_superuser=True))
         .distinct()
         .order_by("username")
+    )
+
+
+def claim_latest_changes(claim: Claim, *, limit: int) -> list[HistoryEvent]:
+    """Return the claim's latest edits and state changes (comments left out), newest first."""
+    return list(
+        HistoryEvent.objects.filter(claim=claim)
+        .exclude(action="comment")
+        .select_related("actor")
+        .order_by("-created_at", "-id")[:limit]
     )
 
 
@@ -210,3 +200,55 @@ def _rank_by_words(queryset: QuerySet[Any], query: str, fields: list[str]) -> Qu
     for hit in hits:
         match |= hit
     return queryset.filter(match).annotate(rank=rank).order_by("-rank", "-id")
+
+
+# What the public may read: the current verdict of a review and the versions it replaced.
+PUBLIC_VERDICT_STATES = [Verdict.Status.APPROVED, Verdict.Status.SUPERSEDED]
+
+
+def published_reviews(*, rating_id: int | None = None) -> QuerySet[Verdict]:
+    """Return the reviews the public sees now, newest first, with what a listing shows."""
+    verdicts = Verdict.objects.published().select_related("claim__article", "rating", "original")
+    if rating_id is not None:
+        verdicts = verdicts.filter(rating_id=rating_id)
+    # Ordered by first publication: a correction does not lift an old review to the top of the
+    # index (the feed is where updates are announced).
+    return verdicts.order_by(Coalesce("original__approved_at", "approved_at").desc(), "-id")
+
+
+@dataclass(frozen=True)
+class ReviewLineage:
+    """A published review: the verdict shown now and every published version before it."""
+
+    public_id: int
+    current: Verdict
+    earlier: list[Verdict]  # superseded versions, oldest first
+
+    @property
+    def corrections(self) -> list[Verdict]:
+        """Each correction published so far, oldest first, with its note."""
+        return [v for v in [*self.earlier, self.current] if v.is_correction]
+
+
+def review_lineage(verdict_id: int) -> ReviewLineage | None:
+    """Return the published review that `verdict_id` is a version of; None if it is not public."""
+    row = (
+        Verdict.objects.filter(pk=verdict_id, status__in=PUBLIC_VERDICT_STATES)
+        .values_list("id", "original_id")
+        .first()
+    )
+    if row is None:
+        return None
+    public_id = row[1] or row[0]
+    versions = list(
+        Verdict.objects.filter(Q(pk=public_id) | Q(original_id=public_id))
+        .filter(status__in=PUBLIC_VERDICT_STATES)
+        .select_related("claim__article", "rating", "author", "approver", "original")
+        .prefetch_related("citations")
+        .order_by("approved_at", "id")
+    )
+    current = next((v for v in versions if v.status == Verdict.Status.APPROVED), None)
+    if current is None:  # every version was replaced and none approved: nothing to show
+        return None
+    earlier = [v for v in versions if v.status == Verdict.Status.SUPERSEDED]
+    return ReviewLineage(public_id=public_id, current=current, earlier=earlier)

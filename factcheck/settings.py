@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # The public record's sitemap.xml (its template); the pages are in claims/views/public.py.
+    "django.contrib.sitemaps",
     "django.contrib.postgres",
     "rest_framework",
     "rest_framework.authtoken",
@@ -83,6 +85,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "claims.middleware.LoginRequiredExceptApiMiddleware",
+    # Workbench pages are never stored: Back must not show claims as they were.
+    "claims.middleware.NoStoreWorkbenchPagesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -165,7 +169,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = ARTICLE_MAX_BYTES + 256 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = ARTICLE_MAX_BYTES + 256 * 1024
 
 # --- Reports -----------------------------------------------------------------------------------
-# Public address of the workbench: ClaimReview `url`s and report links are built from it.
+# Public address of the workbench: ClaimReview `url`s, report links, the sitemap and the feed are
+# built from it. `make run` sets it from HOST and PORT when it is not set.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 # Selections with more verdicts than this are built by the worker, with progress shown.
 REPORT_ASYNC_THRESHOLD = env_int("REPORT_ASYNC_THRESHOLD", 500)
@@ -227,6 +232,10 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["claims.api.errors.HasWorkbenchRole"],
+    # JSON in, JSON out: a form or multipart body would be read without its nested lists
+    # (a verdict's citations) and the schema would advertise bodies nobody should send. Only
+    # the article upload takes multipart, and says so itself.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
@@ -242,9 +251,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # PATCH bodies keep the serializers' required fields (`version`): the server insists on them.
+    "COMPONENT_SPLIT_PATCH": False,
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "claims.api.schema.add_error_responses",
+        "claims.api.schema.name_operations",
+        "claims.api.schema.blank_or_url",
     ],
     "ENUM_NAME_OVERRIDES": {
         "ArticleStatusEnum": "claims.models.ArticleStatus",

@@ -12,7 +12,7 @@ from rest_framework.response import Response
 
 from claims.errors import NotAllowed, VersionConflict, WorkflowError
 from claims.ingest import IngestError
-from claims.models import Claim, Verdict
+from claims.models import Article, Claim, Verdict
 from claims.permissions import Action, can
 from claims.services.verdicts import VerdictInvalid
 
@@ -33,6 +33,8 @@ def _current(record: Any) -> dict[str, Any]:
 
     if isinstance(record, Claim):
         return dict(s.ClaimSerializer(record).data)
+    if isinstance(record, Article):
+        return dict(s.ArticleDetailSerializer(record).data)
     if isinstance(record, Verdict):
         return dict(s.VerdictSerializer(record).data)
     return {}

@@ -8,6 +8,7 @@ from claims.models import (
     Article,
     Citation,
     Claim,
+    ClaimantType,
     Comment,
     HistoryEvent,
     Rating,
@@ -15,7 +16,7 @@ from claims.models import (
     Verdict,
 )
 from claims.reports.render import FORMATS
-from claims.services.verdicts import SUMMARY_MAX
+from claims.services.verdicts import CITATION_FIELDS, SUMMARY_MAX
 
 
 class ArticleSerializer(serializers.ModelSerializer):
@@ -77,6 +78,29 @@ class ArticleSerializer(serializers.ModelSerializer):
         return attrs
 
 
+_ARTICLE_META = ["title", "url", "publisher", "published_at"]
+
+
+class ArticleTextSerializer(ArticleSerializer):
+    """The JSON way in: the text itself. For the schema; the view validates ArticleSerializer."""
+
+    body = serializers.CharField(
+        trim_whitespace=False, write_only=True, help_text="The article text, exactly as published."
+    )
+
+    class Meta(ArticleSerializer.Meta):
+        fields = ["body", *_ARTICLE_META]
+
+
+class ArticleUploadSerializer(ArticleSerializer):
+    """The multipart way in: a file. A separate shape, so a generated client can tell them apart."""
+
+    file = serializers.FileField(write_only=True, help_text="A .txt, .md or .html file.")
+
+    class Meta(ArticleSerializer.Meta):
+        fields = ["file", *_ARTICLE_META]
+
+
 class ArticleDetailSerializer(ArticleSerializer):
     body = serializers.CharField(read_only=True)
 
@@ -84,11 +108,30 @@ class ArticleDetailSerializer(ArticleSerializer):
         fields = [f for f in ArticleSerializer.Meta.fields if f != "file"]
 
 
+class ArticlePatchSerializer(serializers.Serializer):
+    updated_at = serializers.DateTimeField(
+        help_text="The `updated_at` you read; a newer one on the server gives 409."
+    )
+    url = serializers.URLField(
+        max_length=2000,
+        required=False,
+        allow_blank=True,
+        help_text="The article's public URL: where the public review says the claim appeared.",
+    )
+    publisher = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    published_at = serializers.DateField(required=False, allow_null=True)
+
+
 class ClaimSerializer(serializers.ModelSerializer):
     claim = serializers.CharField(source="claim_text", read_only=True)
     reasons = serializers.ListField(child=serializers.CharField(), read_only=True)
     quantities = serializers.ListField(child=serializers.DictField(), read_only=True)
     tags: Any = serializers.SlugRelatedField(many=True, read_only=True, slug_field="name")
+    # Declared so the schema says what an unrecorded claimant looks like: empty strings.
+    claimant_type = serializers.ChoiceField(
+        choices=ClaimantType.choices, read_only=True, allow_blank=True
+    )
+    claimant_url = serializers.URLField(read_only=True, allow_blank=True)
 
     class Meta:
         model = Claim
@@ -108,6 +151,10 @@ class ClaimSerializer(serializers.ModelSerializer):
             "origin",
             "assignee",
             "tags",
+            "claimant",
+            "claimant_type",
+            "claimant_url",
+            "claim_date",
             "version",
             "created_at",
             "updated_at",
@@ -127,6 +174,22 @@ class ClaimPatchSerializer(serializers.Serializer):
     )
     assignee = serializers.IntegerField(
         required=False, allow_null=True, min_value=1, help_text="A user id, or null to unassign."
+    )
+    claimant = serializers.CharField(
+        max_length=200,
+        required=False,
+        allow_blank=True,
+        help_text="Who made the claim: a person or an organisation.",
+    )
+    claimant_type = serializers.ChoiceField(
+        choices=ClaimantType.choices,
+        required=False,
+        allow_blank=True,
+        help_text="Blank: not decided yet (a claimant the extractor suggested from the text).",
+    )
+    claimant_url = serializers.URLField(max_length=2000, required=False, allow_blank=True)
+    claim_date = serializers.DateField(
+        required=False, allow_null=True, help_text="When the claim was made; null to clear."
     )
 
 
@@ -163,7 +226,8 @@ class CitationSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Citation
-        fields = ["url", "title", "publisher", "quote", "archived_url", "accessed_at", "stance"]
+        fields = CITATION_FIELDS
+        extra_kwargs = {"url": {"help_text": "May be blank in a draft; required to submit."}}
 
 
 class VerdictSerializer(serializers.ModelSerializer):
@@ -171,6 +235,10 @@ class VerdictSerializer(serializers.ModelSerializer):
         source="rating.label", read_only=True, default=None, allow_null=True
     )
     citations = CitationSerializer(many=True, read_only=True)
+    public_url = serializers.SerializerMethodField(
+        help_text="The public permalink, shared by a verdict and its corrections; null until "
+        "published."
+    )
 
     class Meta:
         model = Verdict
@@ -186,13 +254,25 @@ class VerdictSerializer(serializers.ModelSerializer):
             "author",
             "approver",
             "review_note",
+            "corrects",
+            "original",
+            "public_url",
+            "correction_note",
             "version",
             "submitted_at",
             "approved_at",
+            "superseded_at",
             "created_at",
             "updated_at",
         ]
         read_only_fields = fields
+
+    def get_public_url(self, verdict: Verdict) -> str | None:
+        from claims.reports.claimreview import review_url
+
+        if verdict.status not in {Verdict.Status.APPROVED, Verdict.Status.SUPERSEDED}:
+            return None
+        return review_url(verdict)
 
 
 class VerdictWriteSerializer(serializers.Serializer):
@@ -212,6 +292,18 @@ class VerdictWriteSerializer(serializers.Serializer):
         required=False, allow_blank=True, max_length=100_000, help_text="Markdown."
     )
     citations = CitationSerializer(many=True, required=False)
+    correction_note = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=5000,
+        help_text="What changed and why: published with a correction (ignored on others).",
+    )
+
+
+class CorrectionOpenSerializer(serializers.Serializer):
+    note = serializers.CharField(
+        required=False, allow_blank=True, max_length=5000, help_text="What needs correcting."
+    )
 
 
 class VerdictPatchSerializer(VerdictWriteSerializer):
@@ -227,7 +319,10 @@ class CommentSerializer(serializers.ModelSerializer):
 
 
 class HistoryEventSerializer(serializers.ModelSerializer):
-    actor: Any = serializers.SlugRelatedField(read_only=True, slug_field="username")
+    # Null for the system (the worker splitting an article) and for a deleted user.
+    actor: Any = serializers.SlugRelatedField(
+        read_only=True, slug_field="username", allow_null=True
+    )
 
     class Meta:
         model = HistoryEvent
@@ -245,6 +340,15 @@ class HistoryEventSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class MeSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    username = serializers.CharField()
+    roles = serializers.ListField(
+        child=serializers.ChoiceField(choices=["Admin", "Editor", "Reviewer"]),
+        help_text="Workbench roles; they decide what the other operations allow.",
+    )
+
+
 class TokenSerializer(serializers.Serializer):
     token = serializers.CharField(read_only=True)
 
@@ -259,19 +363,6 @@ class ConflictSerializer(serializers.Serializer):
         required=False,
         help_text="On a stale `version`: the record as it is now on the server.",
     )
-
-
-class ClaimFilterSerializer(serializers.Serializer):
-    """The query string of GET /api/claims/, checked like a body."""
-
-    article = serializers.IntegerField(required=False, min_value=1)
-    status = serializers.ChoiceField(choices=Claim.Status.choices, required=False)
-    kind = serializers.ChoiceField(choices=Claim.Kind.choices, required=False)
-    assignee = serializers.RegexField(
-        r"^(me|none|[0-9]+)$", required=False, help_text="A user id, `me` or `none`."
-    )
-    min_score = serializers.FloatField(required=False, min_value=0.0, max_value=1.0)
-    search = serializers.CharField(required=False, max_length=200, allow_blank=True)
 
 
 class SelectionQuerySerializer(serializers.Serializer):
@@ -313,10 +404,15 @@ class ReportExportSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
+    def _absolute(self, path: str) -> str:
+        # Absolute, so a client follows it as is (the request knows the host it came in on).
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request is not None else path
+
     def get_status_url(self, export: ReportExport) -> str:
-        return f"/api/reports/exports/{export.pk}/"
+        return self._absolute(f"/api/reports/exports/{export.pk}/")
 
     def get_download_url(self, export: ReportExport) -> str | None:
         if export.status != ReportExport.Status.DONE:
             return None
-        return f"/api/reports/exports/{export.pk}/download/"
+        return self._absolute(f"/api/reports/exports/{export.pk}/download/")

@@ -5,6 +5,7 @@ from claims.api import views
 
 urlpatterns = [
     path("articles/", views.ArticleListCreate.as_view(), name="api_article_list"),
+    path("articles/upload/", views.ArticleUpload.as_view(), name="api_article_upload"),
     path("articles/<int:pk>/", views.ArticleDetail.as_view(), name="api_article_detail"),
     path("claims/", views.ClaimListCreate.as_view(), name="api_claim_list"),
     path("claims/<int:pk>/", views.ClaimDetail.as_view(), name="api_claim_detail"),
@@ -16,6 +17,11 @@ urlpatterns = [
     path("verdicts/<int:pk>/", views.VerdictDetail.as_view(), name="api_verdict_detail"),
     path("verdicts/<int:pk>/submit/", views.VerdictSubmit.as_view(), name="api_verdict_submit"),
     path("verdicts/<int:pk>/approve/", views.VerdictApprove.as_view(), name="api_verdict_approve"),
+    path(
+        "verdicts/<int:pk>/correction/",
+        views.VerdictCorrection.as_view(),
+        name="api_verdict_correction",
+    ),
     path(
         "verdicts/<int:pk>/request-changes/",
         views.VerdictRequestChanges.as_view(),
@@ -34,6 +40,7 @@ urlpatterns = [
         views.ReportExportDownload.as_view(),
         name="api_report_export_download",
     ),
+    path("me/", views.Me.as_view(), name="api_me"),
     path("me/token/", views.MyToken.as_view(), name="api_my_token"),
     path("schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),

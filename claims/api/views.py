@@ -13,10 +13,10 @@ from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import exceptions, generics, status
+from rest_framework import exceptions, generics, serializers, status
 from rest_framework.authtoken.models import Token
 from rest_framework.negotiation import BaseContentNegotiation
-from rest_framework.parsers import BaseParser, FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import BaseParser, MultiPartParser
 from rest_framework.renderers import BaseRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -25,14 +25,17 @@ from rest_framework.views import APIView
 from claims import services
 from claims.api import serializers as s
 from claims.errors import VersionConflict
+from claims.filters import ClaimFilter
 from claims.ingest import decode_upload
 from claims.models import Article, Claim, Comment, HistoryEvent, Rating, ReportExport, Verdict
+from claims.permissions import roles_of
 from claims.reports import build
 from claims.reports.data import ReportFilters, selection_verdicts
 from claims.reports.render import FORMATS
-from claims.selectors import articles_search, claims_search
+from claims.selectors import articles_search
+from claims.services.claims import UNSET
 from claims.services.reports import report_export_request
-from claims.views.reports import file_response
+from claims.views.reports import article_report_stem, file_response, wants_internal
 
 
 def _user(request: Request) -> User:
@@ -51,9 +54,23 @@ CONFLICT = {
 # --- Articles ------------------------------------------------------------------------------
 
 
+LOCATION = OpenApiParameter(
+    "Location",
+    str,
+    location=OpenApiParameter.HEADER,
+    response=[200, 201],
+    description="The article's address in the API.",
+)
+INGEST_RESPONSES = {
+    201: s.ArticleSerializer,
+    200: OpenApiResponse(s.ArticleSerializer, description="The same text already exists."),
+    413: OpenApiResponse(s.ErrorSerializer, description="Over the size limit."),
+    415: OpenApiResponse(s.ErrorSerializer, description="Unsupported file type."),
+}
+
+
 class ArticleListCreate(generics.ListCreateAPIView):
     serializer_class = s.ArticleSerializer
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     def get_queryset(self) -> QuerySet[Article]:
         articles = Article.objects.with_claim_counts()
@@ -68,49 +85,62 @@ class ArticleListCreate(generics.ListCreateAPIView):
         return super().get(request, *args, **kwargs)
 
     @extend_schema(
-        request={
-            "application/json": s.ArticleSerializer,
-            "multipart/form-data": s.ArticleSerializer,
-        },
-        responses={
-            201: s.ArticleSerializer,
-            200: OpenApiResponse(s.ArticleSerializer, description="The same text already exists."),
-            413: OpenApiResponse(s.ErrorSerializer, description="Over the size limit."),
-            415: OpenApiResponse(s.ErrorSerializer, description="Unsupported file type."),
-        },
+        request=s.ArticleTextSerializer,
+        responses=INGEST_RESPONSES,
+        parameters=[LOCATION],
+        description="Ingest an article's text as JSON. To send a file, use "
+        "`POST /api/articles/upload/`.",
     )
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
-        title = data.get("title", "")
-        source_url = data.get("source_url", "")
-        publisher = data.get("publisher", "")
-        body = data.get("body", "")
-        if data.get("file") is not None:
-            upload = data["file"]
-            decoded = decode_upload(
-                upload.read(settings.ARTICLE_MAX_BYTES + 1),
-                filename=upload.name or "",
-                max_bytes=settings.ARTICLE_MAX_BYTES,
-            )
-            body = decoded.body
-            title, source_url = title or decoded.title, source_url or decoded.source_url
-            publisher = publisher or decoded.publisher
-        result = services.article_ingest(
-            body=body,
-            title=title,
-            source_url=source_url,
-            publisher=publisher,
-            published_at=data.get("published_at"),
-            added_by=_user(request),
+        return _ingest(request, s.ArticleTextSerializer(data=request.data))
+
+
+def _ingest(request: Request, serializer: serializers.Serializer) -> Response:
+    """Store the article from either door and answer with it (201 new, 200 already there)."""
+    serializer.is_valid(raise_exception=True)
+    data = serializer.validated_data
+    title = data.get("title", "")
+    source_url = data.get("source_url", "")
+    publisher = data.get("publisher", "")
+    body = data.get("body", "")
+    if data.get("file") is not None:
+        upload = data["file"]
+        decoded = decode_upload(
+            upload.read(settings.ARTICLE_MAX_BYTES + 1),
+            filename=upload.name or "",
+            max_bytes=settings.ARTICLE_MAX_BYTES,
         )
-        article = Article.objects.with_claim_counts().get(pk=result.article.pk)
-        return Response(
-            s.ArticleSerializer(article, context=self.get_serializer_context()).data,
-            status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK,
-            headers={"Location": f"/api/articles/{article.pk}/"},
-        )
+        body = decoded.body
+        title, source_url = title or decoded.title, source_url or decoded.source_url
+        publisher = publisher or decoded.publisher
+    result = services.article_ingest(
+        body=body,
+        title=title,
+        source_url=source_url,
+        publisher=publisher,
+        published_at=data.get("published_at"),
+        added_by=_user(request),
+    )
+    article = Article.objects.with_claim_counts().get(pk=result.article.pk)
+    return Response(
+        s.ArticleSerializer(article, context={"request": request}).data,
+        status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK,
+        headers={"Location": request.build_absolute_uri(f"/api/articles/{article.pk}/")},
+    )
+
+
+class ArticleUpload(APIView):
+    # The one write that is not JSON: a file, as multipart/form-data.
+    parser_classes = [MultiPartParser]
+
+    @extend_schema(
+        request={"multipart/form-data": s.ArticleUploadSerializer},
+        responses=INGEST_RESPONSES,
+        parameters=[LOCATION],
+        description="Ingest an article from a .txt, .md or .html file.",
+    )
+    def post(self, request: Request) -> Response:
+        return _ingest(request, s.ArticleUploadSerializer(data=request.data))
 
 
 class ArticleDetail(generics.RetrieveAPIView):
@@ -119,42 +149,38 @@ class ArticleDetail(generics.RetrieveAPIView):
     def get_queryset(self) -> QuerySet[Article]:
         return Article.objects.with_claim_counts()
 
+    @extend_schema(
+        request=s.ArticlePatchSerializer,
+        responses={200: s.ArticleDetailSerializer, **CONFLICT},
+        description="Set the article's public URL (`url`), publisher or publication date. "
+        "`updated_at` must be the one you read; fields not sent keep their values.",
+    )
+    def patch(self, request: Request, pk: int) -> Response:
+        article = get_object_or_404(Article, pk=pk)
+        data = _valid(s.ArticlePatchSerializer, request)
+        services.article_update_details(
+            article=article,
+            actor=_user(request),
+            seen=data["updated_at"],
+            source_url=data.get("url", article.source_url),
+            publisher=data.get("publisher", article.publisher),
+            published_at=data.get("published_at", article.published_at),
+        )
+        return Response(s.ArticleDetailSerializer(self.get_queryset().get(pk=pk)).data)
+
 
 # --- Claims --------------------------------------------------------------------------------
 
 
 class ClaimListCreate(generics.ListCreateAPIView):
     serializer_class = s.ClaimSerializer
-    filter_backends: list[Any] = []
+    # The queue's own filters, so the API and the screen can never disagree on what they mean.
+    filterset_class = ClaimFilter
 
     def get_queryset(self) -> QuerySet[Claim]:
-        filters = s.ClaimFilterSerializer(data=self.request.query_params)
-        filters.is_valid(raise_exception=True)
-        params = filters.validated_data
-        claims = Claim.objects.prefetch_related("tags")
-        if "article" in params:
-            claims = claims.filter(article_id=params["article"])
-        if params.get("status"):
-            claims = claims.filter(status=params["status"])
-        if params.get("kind"):
-            claims = claims.filter(kind=params["kind"])
-        if "min_score" in params:
-            claims = claims.filter(score__gte=params["min_score"])
-        assignee = params.get("assignee", "")
-        if assignee == "me":
-            claims = claims.filter(assignee=_user(self.request))
-        elif assignee == "none":
-            claims = claims.filter(assignee__isnull=True)
-        elif assignee:
-            claims = claims.filter(assignee_id=int(assignee))
-        query = params.get("search", "").strip()
-        if query:
-            return claims_search(claims, query)
-        return claims.order_by("article_id", "start", "end", "id")
+        return Claim.objects.prefetch_related("tags").order_by("article_id", "start", "end", "id")
 
-    @extend_schema(
-        parameters=[s.ClaimFilterSerializer], responses={200: s.ClaimSerializer(many=True)}
-    )
+    @extend_schema(responses={200: s.ClaimSerializer(many=True)})
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().get(request, *args, **kwargs)
 
@@ -182,6 +208,18 @@ def _valid(serializer_class: type[Any], request: Request) -> dict[str, Any]:
     return dict(serializer.validated_data)
 
 
+# The PATCH fields that `claim_edit` writes; status and assignee have services of their own.
+CLAIM_EDIT_FIELDS = {
+    "claim",
+    "kind",
+    "tags",
+    "claimant",
+    "claimant_type",
+    "claimant_url",
+    "claim_date",
+}
+
+
 class ClaimDetail(APIView):
     @extend_schema(responses={200: s.ClaimSerializer})
     def get(self, request: Request, pk: int) -> Response:
@@ -192,7 +230,8 @@ class ClaimDetail(APIView):
         request=s.ClaimPatchSerializer,
         responses={200: s.ClaimSerializer, **CONFLICT},
         description="Accept, dismiss or reopen (`status`), edit the claim text, type or tags, "
-        "or assign (`assignee`). `version` must be the one you read.",
+        "record who made the claim and when (`claimant`, `claimant_type`, `claimant_url`, "
+        "`claim_date`), or assign (`assignee`). `version` must be the one you read.",
     )
     def patch(self, request: Request, pk: int) -> Response:
         claim = get_object_or_404(Claim.objects.select_related("assignee"), pk=pk)
@@ -204,7 +243,7 @@ class ClaimDetail(APIView):
                 f"The claim is at version {claim.version}; you sent {version}.", current=claim
             )
         with transaction.atomic():
-            if {"claim", "kind", "tags"} & set(data):
+            if CLAIM_EDIT_FIELDS & set(data):
                 claim = services.claim_edit(
                     claim=claim,
                     actor=user,
@@ -212,6 +251,10 @@ class ClaimDetail(APIView):
                     claim_text=data.get("claim"),
                     kind=data.get("kind"),
                     tags=data.get("tags"),
+                    claimant=data.get("claimant"),
+                    claimant_type=data.get("claimant_type"),
+                    claimant_url=data.get("claimant_url"),
+                    claim_date=data.get("claim_date", UNSET),
                 )
                 version = None
             if "status" in data:
@@ -290,33 +333,6 @@ class ClaimComments(generics.ListCreateAPIView):
 # --- Verdicts ------------------------------------------------------------------------------
 
 
-def _verdict_input(data: dict[str, Any], verdict: Verdict | None = None) -> services.VerdictInput:
-    """Build the full verdict from a partial update: fields not sent keep their values."""
-    rating = data["rating"].pk if data.get("rating") else None
-    if "rating" not in data and verdict is not None:
-        rating = verdict.rating_id
-    citations = data.get("citations")
-    if citations is None and verdict is not None:
-        citations = list(verdict.citations.values(*s.CitationSerializer.Meta.fields))
-    return services.VerdictInput(
-        rating_id=rating,
-        summary=data.get("summary", verdict.summary if verdict else ""),
-        rationale=data.get("rationale", verdict.rationale if verdict else ""),
-        citations=[
-            services.CitationInput(
-                url=c["url"],
-                title=c.get("title") or "",
-                publisher=c.get("publisher") or "",
-                quote=c.get("quote") or "",
-                archived_url=c.get("archived_url") or "",
-                accessed_at=c.get("accessed_at"),
-                stance=c.get("stance") or "context",
-            )
-            for c in citations or []
-        ],
-    )
-
-
 class ClaimVerdicts(APIView):
     @extend_schema(responses={200: s.VerdictSerializer(many=True)})
     def get(self, request: Request, pk: int) -> Response:
@@ -333,14 +349,17 @@ class ClaimVerdicts(APIView):
         claim = get_object_or_404(Claim, pk=pk)
         data = _valid(s.VerdictWriteSerializer, request)
         verdict = services.verdict_save_draft(
-            claim=claim, author=_user(request), data=_verdict_input(data)
+            claim=claim, author=_user(request), data=services.VerdictInput.from_data(data)
         )
         return Response(s.VerdictSerializer(verdict).data, status=status.HTTP_201_CREATED)
 
 
 def _verdict(pk: int) -> Verdict:
     return get_object_or_404(
-        Verdict.objects.select_related("claim", "rating").prefetch_related("citations"), pk=pk
+        Verdict.objects.select_related("claim__article", "rating", "corrects").prefetch_related(
+            "citations"
+        ),
+        pk=pk,
     )
 
 
@@ -363,7 +382,7 @@ class VerdictDetail(APIView):
             author=_user(request),
             verdict=verdict,
             version=data["version"],
-            data=_verdict_input(data, verdict),
+            data=services.VerdictInput.from_data(data, base=verdict),
         )
         return Response(s.VerdictSerializer(_verdict(verdict.pk)).data)
 
@@ -388,6 +407,24 @@ class VerdictApprove(APIView):
         return Response(s.VerdictSerializer(_verdict(verdict.pk)).data)
 
 
+class VerdictCorrection(APIView):
+    @extend_schema(
+        request=s.CorrectionOpenSerializer,
+        responses={201: s.VerdictSerializer, **CONFLICT},
+        description="Open a correction of a published verdict: a draft copy, edited and submitted "
+        "like any verdict, that replaces the published one when an editor approves it. Its "
+        "`correction_note` (what changed and why) is required before submission.",
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        data = _valid(s.CorrectionOpenSerializer, request)
+        correction = services.verdict_correction_open(
+            verdict=_verdict(pk), actor=_user(request), note=data.get("note", "")
+        )
+        return Response(
+            s.VerdictSerializer(_verdict(correction.pk)).data, status=status.HTTP_201_CREATED
+        )
+
+
 class VerdictRequestChanges(APIView):
     @extend_schema(
         request=s.RequestChangesSerializer,
@@ -410,22 +447,48 @@ class RatingList(generics.ListAPIView):
     pagination_class = None
 
 
-class MyToken(APIView):
-    """Your own API token: show it, make a new one (the old one stops working), or revoke it."""
-
-    @extend_schema(responses={200: s.TokenSerializer})
+class Me(APIView):
+    @extend_schema(
+        tags=["account"],
+        responses={200: s.MeSerializer},
+        description="The logged-in user: id, username and workbench roles.",
+    )
     def get(self, request: Request) -> Response:
-        token, _ = Token.objects.get_or_create(user=_user(request))
+        user = _user(request)
+        roles = sorted(role.value for role in roles_of(user))
+        return Response({"id": user.pk, "username": user.get_username(), "roles": roles})
+
+
+class MyToken(APIView):
+    """Your own API token: see whether you have one, make a new one, or revoke it."""
+
+    @extend_schema(
+        tags=["account"],
+        responses={
+            200: s.TokenSerializer,
+            404: OpenApiResponse(s.ErrorSerializer, description="You have no token yet."),
+        },
+    )
+    def get(self, request: Request) -> Response:
+        # Reading never creates one: POST does.
+        token = Token.objects.filter(user=_user(request)).first()
+        if token is None:
+            raise exceptions.NotFound("You have no API token: POST to this address to create one.")
         return Response({"token": token.key})
 
-    @extend_schema(request=None, responses={201: s.TokenSerializer})
+    @extend_schema(
+        tags=["account"],
+        request=None,
+        responses={201: s.TokenSerializer},
+        description="Makes a new token; the old one, if any, stops working at once.",
+    )
     def post(self, request: Request) -> Response:
         Token.objects.filter(user=_user(request)).delete()
         return Response(
             {"token": Token.objects.create(user=_user(request)).key}, status=status.HTTP_201_CREATED
         )
 
-    @extend_schema(responses={204: None})
+    @extend_schema(tags=["account"], responses={204: None})
     def delete(self, request: Request) -> Response:
         Token.objects.filter(user=_user(request)).delete()
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -448,13 +511,31 @@ class IgnoreFormatNegotiation(BaseContentNegotiation):
 
 
 REPORT_FORMAT = OpenApiParameter(
-    "format", str, enum=list(FORMATS), default="html", description="The report's format."
+    "format",
+    str,
+    enum=list(FORMATS),
+    default="html",
+    description="The report's format, and so the response's media type: "
+    + ", ".join(f"`{name}` → {media.split(';')[0]}" for name, (media, _) in FORMATS.items())
+    + ". `Accept` is not consulted: this parameter is the switch.",
+)
+CONTENT_DISPOSITION = OpenApiParameter(
+    "Content-Disposition",
+    str,
+    location=OpenApiParameter.HEADER,
+    response=[200],
+    description='`attachment; filename="…"` with the file name to save it under '
+    "(`inline` for the HTML page).",
 )
 # One 200 per media type, so clients (and schemathesis) know every body they can get.
 REPORT_FILES: dict[Any, Any] = {
+    # Text formats are text (a generated client reads them as str), the others bytes.
     (200, "text/html"): OpenApiTypes.STR,
     (200, "application/pdf"): OpenApiTypes.BINARY,
     (200, "text/csv"): OpenApiTypes.STR,
+    (200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"): (
+        OpenApiTypes.BINARY
+    ),
     (200, "application/json"): OpenApiTypes.OBJECT,
     (200, "text/markdown"): OpenApiTypes.STR,
     (200, "application/ld+json"): OpenApiResponse(
@@ -463,18 +544,29 @@ REPORT_FILES: dict[Any, Any] = {
 }
 
 
+REPORT_INTERNAL = OpenApiParameter(
+    "internal",
+    bool,
+    default=False,
+    description="Include the draft verdicts of open claims; the report then says it is internal.",
+)
+
+
 class ArticleReport(APIView):
     content_negotiation_class = IgnoreFormatNegotiation
 
-    @extend_schema(parameters=[REPORT_FORMAT], responses=REPORT_FILES)
+    @extend_schema(
+        parameters=[REPORT_FORMAT, REPORT_INTERNAL, CONTENT_DISPOSITION], responses=REPORT_FILES
+    )
     def get(self, request: Request, pk: int) -> Any:
         article = get_object_or_404(Article, pk=pk)
         fmt = request.query_params.get("format", "html")
+        internal = wants_internal(request.query_params)
         try:
-            content = build.article_file(article, fmt)
+            content = build.article_file(article, fmt, internal=internal)
         except build.UnknownFormat as exc:
             raise exceptions.ValidationError({"format": [str(exc)]}) from None
-        return file_response(content, fmt, f"report-{article.title}")
+        return file_response(content, fmt, article_report_stem(article, internal=internal))
 
 
 class SelectionReport(APIView):
@@ -488,6 +580,7 @@ class SelectionReport(APIView):
             OpenApiParameter("reviewer", int, description="The reviewer's user id."),
             OpenApiParameter("publisher", str, description="The article's publisher."),
             REPORT_FORMAT,
+            CONTENT_DISPOSITION,
         ],
         responses={
             **REPORT_FILES,
@@ -528,7 +621,7 @@ class ReportExportDetail(APIView):
 class ReportExportDownload(APIView):
     content_negotiation_class = IgnoreFormatNegotiation
 
-    @extend_schema(responses=REPORT_FILES)
+    @extend_schema(parameters=[CONTENT_DISPOSITION], responses=REPORT_FILES)
     def get(self, request: Request, pk: int) -> Any:
         export = get_object_or_404(
             ReportExport,

@@ -17,7 +17,7 @@ from .segment import BULLET, CLAIM_KINDS, HEADING, SENTENCE, Segment, segment
 from .split import Atom, split_claims
 from .types import KINDS, MONTHS, CandidateClaim, Quantity
 
-EXTRACTOR_VERSION = "atomic-3"
+EXTRACTOR_VERSION = "atomic-4"
 
 __all__ = [
     "CHECKWORTHY_THRESHOLD",
@@ -100,6 +100,7 @@ def extract_claims(text: str) -> list[CandidateClaim]:
                 kind=kind,
                 reasons=reasons,
                 quantities=_own_quantities(span, atom),
+                claimant=verdict.claimant,
             )
         )
     return claims

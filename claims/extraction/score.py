@@ -100,6 +100,8 @@ class Assessment:
     kind: str
     reasons: tuple[str, ...]
     quantities: tuple[Quantity, ...]
+    # Who the sentence says made the claim ("according to X", "X said"); "" when unnamed.
+    claimant: str = ""
 
 
 def assess(sentence: str, offset: int = 0) -> Assessment:
@@ -152,6 +154,7 @@ def assess_many(sentences: list[str], offset: int = 0) -> list[Assessment]:
                 kind=kind,
                 reasons=_reasons(sig, text_logit, sentence),
                 quantities=sig.quantities,
+                claimant=sig.source or "",
             )
         )
     return out

@@ -66,6 +66,8 @@ class CandidateClaim:
     kind: str
     reasons: tuple[str, ...] = ()
     quantities: tuple[Quantity, ...] = field(default_factory=tuple)
+    # The named source the text attributes the claim to: a suggestion a reviewer confirms.
+    claimant: str = ""
 
     def as_dict(self) -> dict[str, Any]:
         data = asdict(self)

@@ -6,7 +6,6 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-
 # SQLite rebuilds claims_claim to add the claimant columns, which drops the span triggers on it;
 # they are dropped first and made again at the end (PostgreSQL is left as it is).
 _triggers = importlib.import_module("claims.migrations.0002_span_trigger_groups_ratings")
@@ -23,108 +22,187 @@ def create_sqlite_triggers(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('claims', '0006_retired_spans'),
+        ("claims", "0006_retired_spans"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RunPython(drop_sqlite_triggers, create_sqlite_triggers),
         migrations.CreateModel(
-            name='EditorialChecklist',
+            name="EditorialChecklist",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('min_rationale_words', models.PositiveIntegerField(default=30, help_text='The rationale must have at least this many words.')),
-                ('require_citation_details', models.BooleanField(default=True, verbose_name='every citation has a title and a publisher')),
-                ('require_primary_source', models.BooleanField(default=True, verbose_name='at least one primary source')),
-                ('require_archived_url', models.BooleanField(default=True, verbose_name='every web source has an archived copy')),
-                ('require_claimant', models.BooleanField(default=True, verbose_name='the claimant is recorded')),
-                ('warn_stance_contradiction', models.BooleanField(default=True, verbose_name="warn when the rating contradicts the citations' stances")),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "min_rationale_words",
+                    models.PositiveIntegerField(
+                        default=30, help_text="The rationale must have at least this many words."
+                    ),
+                ),
+                (
+                    "require_citation_details",
+                    models.BooleanField(
+                        default=True, verbose_name="every citation has a title and a publisher"
+                    ),
+                ),
+                (
+                    "require_primary_source",
+                    models.BooleanField(default=True, verbose_name="at least one primary source"),
+                ),
+                (
+                    "require_archived_url",
+                    models.BooleanField(
+                        default=True, verbose_name="every web source has an archived copy"
+                    ),
+                ),
+                (
+                    "require_claimant",
+                    models.BooleanField(default=True, verbose_name="the claimant is recorded"),
+                ),
+                (
+                    "warn_stance_contradiction",
+                    models.BooleanField(
+                        default=True,
+                        verbose_name="warn when the rating contradicts the citations' stances",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'editorial checklist',
-                'verbose_name_plural': 'editorial checklist',
+                "verbose_name": "editorial checklist",
+                "verbose_name_plural": "editorial checklist",
             },
         ),
         migrations.RemoveConstraint(
-            model_name='verdict',
-            name='verdict_status_valid',
+            model_name="verdict",
+            name="verdict_status_valid",
         ),
         migrations.RemoveConstraint(
-            model_name='verdict',
-            name='one_open_verdict_per_claim',
+            model_name="verdict",
+            name="one_open_verdict_per_claim",
         ),
         migrations.AddField(
-            model_name='citation',
-            name='is_primary',
-            field=models.BooleanField(default=False, verbose_name='primary source'),
+            model_name="citation",
+            name="is_primary",
+            field=models.BooleanField(default=False, verbose_name="primary source"),
         ),
         migrations.AddField(
-            model_name='claim',
-            name='claim_date',
+            model_name="claim",
+            name="claim_date",
             field=models.DateField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='claim',
-            name='claimant',
+            model_name="claim",
+            name="claimant",
             field=models.CharField(blank=True, max_length=200),
         ),
         migrations.AddField(
-            model_name='claim',
-            name='claimant_type',
-            field=models.CharField(blank=True, choices=[('Person', 'Person'), ('Organization', 'Organisation')], default='Person', max_length=12),
+            model_name="claim",
+            name="claimant_type",
+            field=models.CharField(
+                blank=True,
+                choices=[("Person", "Person"), ("Organization", "Organisation")],
+                default="Person",
+                max_length=12,
+            ),
         ),
         migrations.AddField(
-            model_name='claim',
-            name='claimant_url',
+            model_name="claim",
+            name="claimant_url",
             field=models.URLField(blank=True, max_length=2000),
         ),
         migrations.AddField(
-            model_name='verdict',
-            name='correction_note',
-            field=models.TextField(blank=True, help_text='What changed and why: published with the correction.'),
+            model_name="verdict",
+            name="correction_note",
+            field=models.TextField(
+                blank=True, help_text="What changed and why: published with the correction."
+            ),
         ),
         migrations.AddField(
-            model_name='verdict',
-            name='corrects',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='corrections', to='claims.verdict'),
+            model_name="verdict",
+            name="corrects",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="corrections",
+                to="claims.verdict",
+            ),
         ),
         migrations.AddField(
-            model_name='verdict',
-            name='original',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='claims.verdict'),
+            model_name="verdict",
+            name="original",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="claims.verdict",
+            ),
         ),
         migrations.AddField(
-            model_name='verdict',
-            name='superseded_at',
+            model_name="verdict",
+            name="superseded_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AlterField(
-            model_name='citation',
-            name='url',
+            model_name="citation",
+            name="url",
             field=models.URLField(blank=True, max_length=2000),
         ),
         migrations.AlterField(
-            model_name='verdict',
-            name='status',
-            field=models.CharField(choices=[('draft', 'Draft'), ('submitted', 'Submitted'), ('changes_requested', 'Changes requested'), ('approved', 'Approved'), ('superseded', 'Superseded by a correction')], default='draft', max_length=20),
+            model_name="verdict",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("draft", "Draft"),
+                    ("submitted", "Submitted"),
+                    ("changes_requested", "Changes requested"),
+                    ("approved", "Approved"),
+                    ("superseded", "Superseded by a correction"),
+                ],
+                default="draft",
+                max_length=20,
+            ),
         ),
         migrations.AddConstraint(
-            model_name='verdict',
-            constraint=models.UniqueConstraint(condition=models.Q(('status__in', ['draft', 'submitted', 'changes_requested'])), fields=('claim',), name='one_open_verdict_per_claim'),
+            model_name="verdict",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status__in", ["draft", "submitted", "changes_requested"])),
+                fields=("claim",),
+                name="one_open_verdict_per_claim",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='verdict',
-            constraint=models.CheckConstraint(condition=models.Q(('corrects__isnull', True), ('original__isnull', False), _connector='OR'), name='correction_has_original'),
+            model_name="verdict",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("corrects__isnull", True), ("original__isnull", False), _connector="OR"
+                ),
+                name="correction_has_original",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='verdict',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['draft', 'submitted', 'changes_requested', 'approved', 'superseded'])), name='verdict_status_valid'),
+            model_name="verdict",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "status__in",
+                        ["draft", "submitted", "changes_requested", "approved", "superseded"],
+                    )
+                ),
+                name="verdict_status_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='editorialchecklist',
-            constraint=models.CheckConstraint(condition=models.Q(('id', 1)), name='editorial_checklist_singleton'),
+            model_name="editorialchecklist",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("id", 1)), name="editorial_checklist_singleton"
+            ),
         ),
         migrations.RunPython(create_sqlite_triggers, drop_sqlite_triggers),
     ]

@@ -2,7 +2,8 @@
 
 Google's fact-check markup requires `claimReviewed`, `reviewRating` (with `alternateName`) and
 `url`; it recommends `author`, `datePublished` and `itemReviewed` (a `Claim` with `author`,
-`datePublished` and `appearance`). `claimReviewed` shows in results cut at 75 characters and must
+`datePublished` and `appearance`). A corrected review adds `dateModified` and keeps its first
+`datePublished` and its `url`. `claimReviewed` shows in results cut at 75 characters and must
 not carry the rating.
 """
 
@@ -17,7 +18,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
-from claims.models import Rating, SiteSettings, Verdict
+from claims.models import Claim, ClaimantType, Rating, SiteSettings, Verdict
 
 CLAIM_REVIEWED_MAX = 75
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
@@ -28,7 +29,16 @@ def site_url(path: str) -> str:
 
 
 def review_url(verdict: Verdict) -> str:
-    return site_url(reverse("public_review", args=[verdict.pk]))
+    """The permalink: every correction of a review is published at its first verdict's address."""
+    return site_url(reverse("public_review", args=[verdict.public_id]))
+
+
+def is_http_url(value: Any) -> bool:
+    """True for an absolute http(s) address: the only kind a public page links to."""
+    if not isinstance(value, str):
+        return False
+    parsed = urlparse(value)
+    return parsed.scheme in {"http", "https"} and bool(parsed.netloc)
 
 
 def rating_bounds() -> tuple[int, int]:
@@ -37,14 +47,41 @@ def rating_bounds() -> tuple[int, int]:
     return (min(values), max(values)) if values else (1, 5)
 
 
+def claimant(claim: Claim) -> dict[str, Any] | None:
+    """Who made the claim, as a schema.org Person or Organization; None when nobody is named."""
+    name = claim.claimant.strip()
+    if not name:
+        return None
+    person: dict[str, Any] = {"@type": claim.claimant_type or ClaimantType.PERSON, "name": name}
+    if is_http_url(claim.claimant_url):
+        person["url"] = claim.claimant_url
+    return person
+
+
+def item_reviewed(claim: Claim) -> dict[str, Any]:
+    """The Claim: who said it, when, and the article's public address where it appeared.
+
+    The article's publisher is not the claimant (a newspaper quoting a minister did not make the
+    claim), and the workbench's own article page is behind a login, so neither is published.
+    """
+    item: dict[str, Any] = {"@type": "Claim"}
+    author = claimant(claim)
+    if author:
+        item["author"] = author
+    if claim.said_on:
+        item["datePublished"] = claim.said_on.isoformat()
+    source_url = claim.article.source_url
+    if is_http_url(source_url):
+        item["appearance"] = [{"@type": "CreativeWork", "url": source_url}]
+    return item
+
+
 def claim_review(
     verdict: Verdict, *, site: SiteSettings | None = None, bounds: tuple[int, int] | None = None
 ) -> dict[str, Any]:
-    """Return the ClaimReview JSON-LD of an approved verdict."""
+    """Return the ClaimReview JSON-LD of an approved verdict (or one about to be approved)."""
     site = site or SiteSettings.load()
     worst, best = bounds or rating_bounds()
-    claim = verdict.claim
-    article = claim.article
     rating = verdict.rating
     assert rating is not None, "an approved verdict always has a rating"
     organisation: dict[str, Any] = {"@type": "Organization", "name": site.publisher_name}
@@ -57,25 +94,21 @@ def claim_review(
     }
     if rating.value > 0:
         review_rating.update(ratingValue=rating.value, bestRating=best, worstRating=worst)
-    item: dict[str, Any] = {"@type": "Claim"}
-    if article.publisher:
-        item["author"] = {"@type": "Organization", "name": article.publisher}
-    if article.published_at:
-        item["datePublished"] = article.published_at.isoformat()
-    appearance_url = article.source_url or site_url(reverse("article_detail", args=[article.pk]))
-    item["appearance"] = [{"@type": "CreativeWork", "url": appearance_url}]
     # Before approval (the editor's checklist) the review would be published today.
-    published = (verdict.approved_at or timezone.now()).date()
-    return {
+    approved = verdict.approved_at or timezone.now()
+    document: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "ClaimReview",
         "url": review_url(verdict),
         "claimReviewed": verdict.summary.strip(),
         "author": organisation,
-        "datePublished": published.isoformat(),
+        "datePublished": (verdict.first_published_at or approved).date().isoformat(),
         "reviewRating": review_rating,
-        "itemReviewed": item,
+        "itemReviewed": item_reviewed(verdict.claim),
     }
+    if verdict.is_correction:
+        document["dateModified"] = approved.date().isoformat()
+    return document
 
 
 @dataclass
@@ -91,13 +124,6 @@ class Validation:
 def _names_rating(reviewed: str, rating: str) -> bool:
     text, label = reviewed.strip().lower(), rating.strip().lower()
     return text == label or any(text.startswith(label + sep) for sep in (":", " -", " –", " —"))
-
-
-def _is_url(value: Any) -> bool:
-    if not isinstance(value, str):
-        return False
-    parsed = urlparse(value)
-    return parsed.scheme in {"http", "https"} and bool(parsed.netloc)
 
 
 def _is_date(value: Any) -> bool:
@@ -117,7 +143,7 @@ def validate(doc: dict[str, Any]) -> Validation:
         err("claimReviewed is required")
     elif len(reviewed) > CLAIM_REVIEWED_MAX:
         err(f"claimReviewed is {len(reviewed)} characters; Google shows {CLAIM_REVIEWED_MAX}")
-    if not _is_url(doc.get("url")):
+    if not is_http_url(doc.get("url")):
         err("url is required: the absolute address of the page with the review")
     rating = doc.get("reviewRating")
     if not isinstance(rating, dict) or rating.get("@type") != "Rating":
@@ -143,12 +169,18 @@ def validate(doc: dict[str, Any]) -> Validation:
         warn("author (an Organization) is recommended")
     elif not author.get("name"):
         err("author.name is required when author is given")
-    elif "url" in author and not _is_url(author["url"]):
+    elif "url" in author and not is_http_url(author["url"]):
         err("author.url must be an absolute http(s) address")
     if "datePublished" not in doc:
         warn("datePublished is recommended")
     elif not _is_date(doc["datePublished"]):
         err("datePublished must be an ISO 8601 date")
+    if "dateModified" in doc:
+        modified = doc["dateModified"]
+        if not _is_date(modified):
+            err("dateModified must be an ISO 8601 date")
+        elif _is_date(doc.get("datePublished")) and modified[:10] < doc["datePublished"][:10]:
+            err("dateModified cannot be before datePublished")
     item = doc.get("itemReviewed")
     if item is None:
         warn("itemReviewed (a Claim) is recommended")
@@ -162,12 +194,17 @@ def validate(doc: dict[str, Any]) -> Validation:
             for work in appearances if isinstance(appearances, list) else [appearances]:
                 if not isinstance(work, dict) or work.get("@type") != "CreativeWork":
                     err("itemReviewed.appearance must be CreativeWork items")
-                elif not _is_url(work.get("url")):
+                elif not is_http_url(work.get("url")):
                     err("itemReviewed.appearance.url must be an absolute address")
-        if "author" not in item:
-            warn("itemReviewed.author is recommended")
-        elif not isinstance(item["author"], dict) or not item["author"].get("name"):
+        claimant = item.get("author")
+        if claimant is None:
+            warn("itemReviewed.author (who made the claim) is recommended")
+        elif not isinstance(claimant, dict) or not claimant.get("name"):
             err("itemReviewed.author must have a name")
+        elif claimant.get("@type") not in {"Person", "Organization"}:
+            err("itemReviewed.author must be a Person or an Organization")
+        elif "url" in claimant and not is_http_url(claimant["url"]):
+            err("itemReviewed.author.url must be an absolute http(s) address")
         if "datePublished" not in item:
             warn("itemReviewed.datePublished is recommended")
         elif not _is_date(item["datePublished"]):

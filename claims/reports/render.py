@@ -1,13 +1,11 @@
-"""Turn report entries into files: HTML, PDF, CSV, JSON, Markdown and ClaimReview JSON-LD."""
+"""Turn a report into a document: HTML, PDF, JSON and Markdown (spreadsheets: sheets.py)."""
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import re
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 from urllib.parse import quote
 
@@ -17,40 +15,24 @@ from django.utils import timezone
 
 from claims.models import SiteSettings
 from claims.reports.claimreview import site_url
-from claims.reports.data import Entry
+from claims.reports.data import Entry, Source, rating_scale
 
 FORMATS = {
     "html": ("text/html; charset=utf-8", "html"),
     "pdf": ("application/pdf", "pdf"),
     "csv": ("text/csv; charset=utf-8", "csv"),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
     "json": ("application/json", "json"),
     "md": ("text/markdown; charset=utf-8", "md"),
     "claimreview": ("application/ld+json", "jsonld"),
 }
+# Raised whenever the JSON report changes shape, so consumers can tell which one they read.
+JSON_FORMAT_VERSION = 2
 
-CSV_COLUMNS = [
-    "claim_id",
-    "claim",
-    "quote",
-    "quote_url",
-    "article_title",
-    "article_url",
-    "publisher",
-    "claim_status",
-    "kind",
-    "verdict_status",
-    "rating",
-    "summary",
-    "rationale",
-    "citations",
-    "reviewer",
-    "editor",
-    "submitted_at",
-    "approved_at",
-    "review_url",
-]
-# A cell starting with one of these is a formula to Excel, LibreOffice and Sheets.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+INTERNAL_WARNING = (
+    "Internal report: it includes draft verdicts no editor has approved. "
+    "Do not share or publish it."
+)
 
 
 @dataclass
@@ -60,56 +42,41 @@ class Report:
     approved: list[Entry] = field(default_factory=list)
     open: list[Entry] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    # An internal report shows the draft verdicts of open claims; any other may be shared.
+    internal: bool = False
+    # What the report covers, for machine readers: {"article": {...}} or {"selection": {...}}.
+    scope: dict[str, Any] = field(default_factory=dict)
+    generated_at: datetime = field(default_factory=timezone.now)
+
+    @property
+    def open_note(self) -> str:
+        if self.internal:
+            return "Drafts as they stand now: not approved, not published."
+        return "Accepted for checking; no verdict has been published yet."
 
     def meta(self) -> dict[str, Any]:
-        now = timezone.now()
         return {
             "title": self.title,
             "subtitle": self.subtitle,
-            "generated_at": now.isoformat(),
-            "generated": now.strftime("%-d %b %Y %H:%M UTC"),
+            "generated_at": self.generated_at.isoformat(),
+            "generated": self.generated_at.strftime("%-d %b %Y %H:%M UTC"),
             "publisher": SiteSettings.load().publisher_name,
-            "rating_scale": site_url(reverse("rating_scale")),
+            "rating_scale_url": site_url(reverse("rating_scale")),
         }
 
 
-def safe_cell(value: Any) -> str:
-    """Neutralise spreadsheet formulas: the cell shows the text, never runs it."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
-
-
-def _citations_cell(citations: list[dict[str, str]]) -> str:
-    return " | ".join(
-        f"{c['stance']}: {c['url']}" + (f" ({c['title']})" if c.get("title") else "")
-        for c in citations
-    )
-
-
-def csv_rows(entries: Iterable[Entry]) -> Iterator[str]:
-    """Yield CSV text line by line, header first, so a big export can stream."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-
-    def flush() -> str:
-        value = buffer.getvalue()
-        buffer.seek(0)
-        buffer.truncate(0)
-        return value
-
-    writer.writerow(CSV_COLUMNS)
-    yield flush()
-    for item in entries:
-        row = item.as_dict()
-        row["citations"] = _citations_cell(item.citations)
-        writer.writerow([safe_cell(row[column]) for column in CSV_COLUMNS])
-        yield flush()
-
-
 def to_json(report: Report) -> str:
+    meta = report.meta()
     return json.dumps(
         {
-            **report.meta(),
+            "format_version": JSON_FORMAT_VERSION,
+            "title": report.title,
+            "subtitle": report.subtitle,
+            "generated_at": meta["generated_at"],
+            "publisher": meta["publisher"],
+            "internal": report.internal,
+            **report.scope,
+            "rating_scale": rating_scale().as_dict(meta["rating_scale_url"]),
             "notes": report.notes,
             "approved": [e.as_dict() for e in report.approved],
             "open": [e.as_dict() for e in report.open],
@@ -122,6 +89,8 @@ def to_json(report: Report) -> str:
 # Characters that change meaning anywhere in a line; the text is always placed after a prefix
 # ("### ", "> ", "- "), so list and heading markers at a line start cannot occur.
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|#~])")
+# The start of an HTML tag, comment or declaration; an autolink (<https://…>, <a@b.org>) is not.
+_RAW_HTML = re.compile(r"<(?=[A-Za-z][A-Za-z0-9-]*(?:[\s/>]|$)|[/!?])")
 
 
 def md_escape(text: str) -> str:
@@ -130,65 +99,108 @@ def md_escape(text: str) -> str:
     return _MD_SPECIAL.sub(r"\\\1", flat.replace("<", "&lt;").replace(">", "&gt;"))
 
 
+def md_markdown(text: str) -> str:
+    """Keep a reviewer's Markdown as written: emphasis, links, lists and paragraphs.
+
+    Only raw HTML is neutralised (it shows as text), as the HTML report drops it: a report
+    opened in a Markdown viewer must not run a reviewer's markup.
+    """
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").strip("\n")
+    return _RAW_HTML.sub("&lt;", lines)
+
+
 def md_url(url: str) -> str:
     """Percent-encode what could close a Markdown link early and start another one."""
     return quote(url, safe=":/?#@!$&'*+,;=%~[]")
 
 
+def _md_source(source: Source) -> str:
+    label = md_escape(source.title or source.url)
+    line = f"1. {md_escape(source.stance_label)}: [{label}]({md_url(source.url)})"
+    if source.publisher:
+        line += f" — {md_escape(source.publisher)}"
+    if source.is_primary:
+        line += " (primary source)"
+    if source.accessed_at:
+        line += f", accessed {source.accessed_at.isoformat()}"
+    if source.quote:
+        line += f": “{md_escape(source.quote)}”"
+    if source.archived_url:
+        line += f" · [archived]({md_url(source.archived_url)})"
+    return line
+
+
+def _md_entry(item: Entry) -> list[str]:
+    lines = [f"### {md_escape(item.claim)}", ""]
+    lines += [f"> {md_escape(item.quote)} ([in the article]({md_url(item.quote_url)}))", ""]
+    if item.rating:
+        state = "" if item.published else f" ({md_escape(item.verdict_status_label)})"
+        lines.append(f"- **Rating:** {md_escape(item.rating)}{state}")
+    if item.summary:
+        lines.append(f"- **Claim reviewed:** {md_escape(item.summary)}")
+    article = f"[{md_escape(item.article_title)}]({md_url(item.article_url)})"
+    if item.publisher:
+        article += f" — {md_escape(item.publisher)}"
+    lines.append(f"- **Article:** {article}")
+    if item.reviewer:
+        lines.append(f"- **Reviewer:** {md_escape(item.reviewer)}")
+    if item.editor:
+        lines.append(f"- **Editor:** {md_escape(item.editor)}")
+    if item.approved_at:
+        lines.append(f"- **Approved:** {item.approved_at.date().isoformat()}")
+    if item.corrected_at:
+        lines.append(
+            f"- **Corrected on {item.corrected_at.date().isoformat()}:** "
+            f"{md_escape(item.correction_note)}"
+        )
+    if item.review_url:
+        lines.append(f"- **Published review:** <{md_url(item.review_url)}>")
+    if item.rationale.strip():
+        lines += ["", md_markdown(item.rationale)]
+    if item.citations:
+        lines += ["", "Sources:", ""]
+        lines += [_md_source(c) for c in item.citations]
+    lines.append("")
+    return lines
+
+
 def to_markdown(report: Report) -> str:
     meta = report.meta()
-    lines = [f"# {md_escape(report.title)}", "", md_escape(report.subtitle), ""]
+    lines = [f"# {md_escape(report.title)}", ""]
+    if report.internal:
+        lines += [f"**{INTERNAL_WARNING}**", ""]
+    lines += [md_escape(report.subtitle), ""]
     lines.append(
         f"Generated {meta['generated_at'][:16].replace('T', ' ')} UTC by "
-        f"{md_escape(meta['publisher'])}. Rating scale: <{meta['rating_scale']}>"
+        f"{md_escape(meta['publisher'])}. Rating scale: <{meta['rating_scale_url']}>"
     )
     lines.append("")
     for heading, items in (("Verdicts", report.approved), ("Still open", report.open)):
         if not items:
             continue
         lines += [f"## {heading}", ""]
+        if items is report.open:
+            lines += [f"_{md_escape(report.open_note)}_", ""]
         for item in items:
-            lines.append(f"### {md_escape(item.claim)}")
-            lines.append("")
-            lines.append(f"> {md_escape(item.quote)} ([in the article]({md_url(item.quote_url)}))")
-            lines.append("")
-            if item.rating:
-                lines.append(
-                    f"- **Rating:** {md_escape(item.rating)} ({md_escape(item.verdict_status)})"
-                )
-            if item.summary:
-                lines.append(f"- **Claim reviewed:** {md_escape(item.summary)}")
-            lines.append(
-                f"- **Article:** [{md_escape(item.article_title)}]({md_url(item.article_url)})"
-            )
-            if item.reviewer:
-                editor = f", editor {md_escape(item.editor)}" if item.editor else ""
-                lines.append(f"- **Reviewer:** {md_escape(item.reviewer)}{editor}")
-            if item.approved_at:
-                lines.append(f"- **Approved:** {item.approved_at.date().isoformat()}")
-            if item.review_url:
-                lines.append(f"- **Published review:** <{md_url(item.review_url)}>")
-            if item.rationale:
-                lines += ["", md_escape(item.rationale)]
-            if item.citations:
-                lines += ["", "Sources:", ""]
-                for c in item.citations:
-                    label = md_escape(c["title"] or c["url"])
-                    lines.append(f"1. {md_escape(c['stance'])}: [{label}]({md_url(c['url'])})")
-            lines.append("")
+            lines += _md_entry(item)
     for note in report.notes:
         lines.append(f"_{md_escape(note)}_")
     return "\n".join(lines).rstrip() + "\n"
 
 
 def to_html(report: Report) -> str:
-    return render_to_string("claims/reports/report.html", {"report": report, "meta": report.meta()})
+    return render_to_string(
+        "claims/reports/report.html",
+        {"report": report, "meta": report.meta(), "internal_warning": INTERNAL_WARNING},
+    )
 
 
 def to_pdf(report: Report) -> bytes:
     # Imported here: WeasyPrint loads pango and fonts, which only PDF exports need.
     from weasyprint import HTML
 
-    pdf = HTML(string=to_html(report), base_url=site_url("/")).write_pdf()
+    # PDF/UA-1 tags headings, paragraphs, lists and links in reading order for screen readers
+    # and marks the file as tagged; title, author and creation date come from the <head>.
+    pdf = HTML(string=to_html(report), base_url=site_url("/")).write_pdf(pdf_variant="pdf/ua-1")
     assert pdf is not None
     return bytes(pdf)

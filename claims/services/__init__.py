@@ -7,6 +7,7 @@ from claims.services.articles import (
     article_resplit,
     article_retry_split,
     article_split,
+    article_update_details,
     articles_requeue_stalled,
 )
 from claims.services.claims import (
@@ -28,6 +29,7 @@ from claims.services.verdicts import (
     VerdictInput,
     verdict_approve,
     verdict_checklist,
+    verdict_correction_open,
     verdict_request_changes,
     verdict_save_draft,
     verdict_submit,
@@ -42,6 +44,7 @@ __all__ = [
     "article_resplit",
     "article_retry_split",
     "article_split",
+    "article_update_details",
     "articles_requeue_stalled",
     "claim_accept",
     "claim_assign",
@@ -57,6 +60,7 @@ __all__ = [
     "comment_add",
     "verdict_approve",
     "verdict_checklist",
+    "verdict_correction_open",
     "verdict_request_changes",
     "verdict_save_draft",
     "verdict_submit",

@@ -16,6 +16,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from claims import extraction
+from claims.errors import VersionConflict, WorkflowError
 from claims.ingest import IngestError, check_body
 from claims.models import Article, Claim, HistoryEvent, content_hash
 from claims.permissions import Action, require
@@ -43,7 +44,7 @@ def article_ingest(
     # same article pasted or uploaded must be recognised as the same.
     body = body.replace("\r\n", "\n").replace("\r", "\n")
     check_body(body, max_bytes=settings.ARTICLE_MAX_BYTES)
-    source_url = source_url if _valid_url(source_url) else ""
+    source_url = source_url if is_web_url(source_url) else ""
     title = " ".join(title.split())[:300] or extraction.guess_title(body)[:300] or "Untitled"
     existing = Article.objects.filter(content_hash=content_hash(body)).first()
     if existing is not None:
@@ -74,7 +75,8 @@ def article_ingest(
     return IngestResult(article=article, created=True)
 
 
-def _valid_url(url: str) -> bool:
+def is_web_url(url: str) -> bool:
+    """Say whether `url` is an http(s) address a reader could open."""
     if not url or len(url) > 2000:
         return False
     try:
@@ -242,6 +244,8 @@ def _article_store_claims(
                 reasons=list(c.reasons),
                 kind=c.kind,
                 quantities=c.as_dict()["quantities"],
+                claimant=c.claimant[:200],
+                claimant_type="",
                 extractor_version=extraction.EXTRACTOR_VERSION,
             )
             for c in candidates
@@ -299,5 +303,51 @@ def article_retry_split(*, article: Article, actor: User | None) -> Article:
             to_state=Article.Status.QUEUED,
         )
         transaction.on_commit(partial(article_queue_split, article_id=article.pk))
+    article.refresh_from_db()
+    return article
+
+
+def article_update_details(
+    *,
+    article: Article,
+    actor: User,
+    seen: datetime,
+    source_url: str,
+    publisher: str,
+    published_at: date | None,
+) -> Article:
+    """Set where and when the article was published, with the change in its history.
+
+    `seen` is the article's `updated_at` when the person opened it: if it changed since, nothing
+    is saved. The public URL is what a public review names as where the claim appeared.
+    """
+    require(actor, Action.TRIAGE)
+    source_url = source_url.strip()
+    if source_url and not is_web_url(source_url):
+        raise WorkflowError("The public URL must be a web address (http or https).")
+    publisher = " ".join(publisher.split())
+    if len(publisher) > 200:
+        raise WorkflowError("The publisher's name is limited to 200 characters.")
+    wanted = {"source_url": source_url, "publisher": publisher, "published_at": published_at}
+    with transaction.atomic():
+        current = Article.objects.select_for_update().get(pk=article.pk)
+        if current.updated_at != seen:
+            raise VersionConflict(
+                "Someone changed this article after you opened it. Your changes were not "
+                "saved: compare them with the current details below.",
+                current=current,
+            )
+        changes = {f: v for f, v in wanted.items() if getattr(current, f) != v}
+        if changes:
+            Article.objects.filter(pk=article.pk).update(**changes, updated_at=timezone.now())
+        for field, new in changes.items():
+            HistoryEvent.objects.create(
+                article=current,
+                actor=actor,
+                action=f"edit_{field}",
+                from_state=field,
+                to_state=field,
+                note=f"{getattr(current, field) or '—'} → {new or '—'}",
+            )
     article.refresh_from_db()
     return article

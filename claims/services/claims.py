@@ -2,17 +2,30 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from datetime import date
+from enum import Enum
+from typing import Final, Literal
 
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
-from claims.errors import InvalidTransition, WorkflowError
-from claims.models import Article, Claim, Comment, HistoryEvent, Tag, Verdict
+from claims.errors import InvalidTransition, VersionConflict, WorkflowError
+from claims.models import Article, Claim, ClaimantType, Comment, HistoryEvent, Tag, Verdict
 from claims.permissions import Action, Role, require, roles_of
-from claims.services.history import record, save_versioned
+from claims.services.articles import is_web_url
+from claims.services.history import record, require_version, save_versioned
 
 MAX_TAGS = 20
+
+
+class _Unset(Enum):
+    UNSET = "unset"
+
+
+# "Leave as it is", for a field where None is a value a person can choose (no claim date).
+UNSET: Final = _Unset.UNSET
 
 
 def _require_no_locked_verdict(claim: Claim, what: str) -> None:
@@ -30,6 +43,7 @@ def _set_status(
 ) -> Claim:
     require(actor, Action.TRIAGE)
     if claim.status == status:
+        require_version(claim, version=version)
         return claim
     if status == Claim.Status.DISMISSED:
         _require_no_locked_verdict(claim, "dismissed")
@@ -61,18 +75,41 @@ def claim_reopen(*, claim: Claim, actor: User, version: int | None = None) -> Cl
     return _set_status(claim=claim, actor=actor, status=Claim.Status.CANDIDATE, version=version)
 
 
-def claims_bulk_set_status(*, claim_ids: Iterable[int], actor: User, status: str) -> int:
-    """Accept or dismiss many claims at once; return how many changed."""
+def claims_bulk_set_status(
+    *,
+    claim_ids: Iterable[int],
+    actor: User,
+    status: str,
+    versions: Mapping[int, int] | None = None,
+) -> int:
+    """Accept or dismiss many claims at once; return how many changed.
+
+    `versions` maps a claim id to the version the person saw; if any claim changed since,
+    nothing is done.
+    """
     require(actor, Action.TRIAGE)
     if status not in Claim.Status.values:
         raise WorkflowError(f"Unknown status {status!r}.")
     changed = 0
     with transaction.atomic():
-        for claim in Claim.objects.select_for_update().filter(pk__in=list(claim_ids)):
+        claims = list(Claim.objects.select_for_update().filter(pk__in=list(claim_ids)))
+        _require_versions(claims, versions)
+        for claim in claims:
             if claim.status != status:
                 _set_status(claim=claim, actor=actor, status=status, version=None)
                 changed += 1
     return changed
+
+
+def _require_versions(claims: list[Claim], versions: Mapping[int, int] | None) -> None:
+    stale = [c for c in claims if versions and versions.get(c.pk, c.version) != c.version]
+    if stale:
+        ids = ", ".join(f"#{c.pk}" for c in stale)
+        raise VersionConflict(
+            f"{len(stale)} of the selected claims changed after this page was loaded ({ids}). "
+            "Nothing was done: check them as they are now and choose again.",
+            current=stale,
+        )
 
 
 def claim_edit(
@@ -83,10 +120,23 @@ def claim_edit(
     claim_text: str | None = None,
     kind: str | None = None,
     tags: Iterable[str] | None = None,
+    claimant: str | None = None,
+    claimant_type: str | None = None,
+    claimant_url: str | None = None,
+    claim_date: date | None | Literal[_Unset.UNSET] = UNSET,
 ) -> Claim:
-    """Edit the claim a reviewer will check; the quote in the article stays as published."""
+    """Edit the claim a reviewer will check; the quote in the article stays as published.
+
+    None (UNSET for `claim_date`) leaves a field as it is.
+    """
     require(actor, Action.TRIAGE)
-    changes: dict[str, object] = {}
+    changes: dict[str, object] = _claimant_changes(
+        claim,
+        claimant=claimant,
+        claimant_type=claimant_type,
+        claimant_url=claimant_url,
+        claim_date=claim_date,
+    )
     if claim_text is not None:
         claim_text = " ".join(claim_text.split())
         if not claim_text:
@@ -108,8 +158,7 @@ def claim_edit(
         old_tags = sorted(claim.tags.values_list("name", flat=True))
         tags_changed = new_tags is not None and new_tags != old_tags
         if not changes and not tags_changed:
-            if version is not None and version != claim.version:
-                claim = save_versioned(claim, version=version)  # raises the conflict
+            require_version(claim, version=version)
             return claim
         before = {field: getattr(claim, field) for field in changes}
         claim = save_versioned(claim, version=version, **changes)
@@ -120,7 +169,7 @@ def claim_edit(
                 claim=claim,
                 from_state=field,
                 to_state=field,
-                note=f"{old} → {changes[field]}",
+                note=f"{old or '—'} → {changes[field] or '—'}",
             )
         if tags_changed and new_tags is not None:
             claim.tags.set([Tag.objects.get_or_create(name=name)[0] for name in new_tags])
@@ -131,6 +180,40 @@ def claim_edit(
                 note=f"{', '.join(old_tags) or '—'} → {', '.join(new_tags) or '—'}",
             )
     return claim
+
+
+def _claimant_changes(
+    claim: Claim,
+    *,
+    claimant: str | None,
+    claimant_type: str | None,
+    claimant_url: str | None,
+    claim_date: date | None | Literal[_Unset.UNSET],
+) -> dict[str, object]:
+    """Check who made the claim and when; return the fields that differ from the claim's."""
+    changes: dict[str, object] = {}
+    if claimant is not None:
+        claimant = " ".join(claimant.split())
+        if len(claimant) > 200:
+            raise WorkflowError("The claimant's name is limited to 200 characters.")
+        if claimant != claim.claimant:
+            changes["claimant"] = claimant
+    if claimant_type is not None and claimant_type != claim.claimant_type:
+        # "" is "not said yet": what the extractor leaves for a reviewer to decide.
+        if claimant_type not in ["", *ClaimantType.values]:
+            raise WorkflowError(f"Unknown claimant type {claimant_type!r}.")
+        changes["claimant_type"] = claimant_type
+    if claimant_url is not None:
+        claimant_url = claimant_url.strip()
+        if claimant_url and not is_web_url(claimant_url):
+            raise WorkflowError("The claimant's URL must be a web address (http or https).")
+        if claimant_url != claim.claimant_url:
+            changes["claimant_url"] = claimant_url
+    if claim_date is not UNSET and claim_date != claim.claim_date:
+        if claim_date is not None and claim_date > timezone.localdate():
+            raise WorkflowError("The claim date cannot be in the future.")
+        changes["claim_date"] = claim_date
+    return changes
 
 
 def claim_take(*, claim: Claim, actor: User, version: int | None = None) -> Claim:
@@ -147,7 +230,11 @@ def claim_assign(
     """Give a claim to a reviewer or editor (None to unassign)."""
     if assignee is not None and assignee.pk == actor.pk:
         return claim_take(claim=claim, actor=actor, version=version)
-    require(actor, Action.ASSIGN)
+    if assignee is None and claim.assignee_id == actor.pk:
+        # Giving back a claim you hold undoes taking it, so it needs only the right to take.
+        require(actor, Action.TAKE)
+    else:
+        require(actor, Action.ASSIGN)
     if assignee is not None and not roles_of(assignee) & {Role.REVIEWER, Role.EDITOR, Role.ADMIN}:
         raise WorkflowError(f"{assignee.get_username()} is not a reviewer or editor.")
     return _assign(claim=claim, actor=actor, assignee=assignee, version=version)
@@ -155,6 +242,7 @@ def claim_assign(
 
 def _assign(*, claim: Claim, actor: User, assignee: User | None, version: int | None) -> Claim:
     if claim.assignee_id == (assignee.pk if assignee else None):
+        require_version(claim, version=version)
         return claim
     with transaction.atomic():
         before = claim.assignee.get_username() if claim.assignee else ""
@@ -169,14 +257,23 @@ def _assign(*, claim: Claim, actor: User, assignee: User | None, version: int | 
     return claim
 
 
-def claims_bulk_assign(*, claim_ids: Iterable[int], actor: User, assignee: User | None) -> int:
+def claims_bulk_assign(
+    *,
+    claim_ids: Iterable[int],
+    actor: User,
+    assignee: User | None,
+    versions: Mapping[int, int] | None = None,
+) -> int:
+    """Assign many claims at once; like claims_bulk_set_status, stale `versions` do nothing."""
     changed = 0
     with transaction.atomic():
-        for claim in (
+        claims = list(
             Claim.objects.select_for_update(of=("self",))
             .select_related("assignee")
             .filter(pk__in=list(claim_ids))
-        ):
+        )
+        _require_versions(claims, versions)
+        for claim in claims:
             if claim.assignee_id != (assignee.pk if assignee else None):
                 claim_assign(claim=claim, actor=actor, assignee=assignee)
                 changed += 1

@@ -26,15 +26,28 @@ def save_versioned(instance: M, *, version: int | None, **changes: Any) -> M:
         **changes, version=F("version") + 1, updated_at=timezone.now()
     )
     if updated != 1:
-        current = model._default_manager.get(pk=instance.pk)
-        raise VersionConflict(
-            f"Someone saved this {model._meta.verbose_name} after you opened it "
-            f"(you had version {expected}, it is now version {current.version}"  # type: ignore[attr-defined]
-            "). Your changes were not saved: compare them with the current text below.",
-            current=current,
-        )
+        raise _conflict(model, instance.pk, expected=expected)
     instance.refresh_from_db()
     return instance
+
+
+def require_version(instance: M, *, version: int | None) -> None:
+    """Refuse a request made on an older version, even one that would change nothing.
+
+    Someone acting on a stale screen must learn what changed, not be told "done".
+    """
+    if version is not None and version != instance.version:
+        raise _conflict(type(instance), instance.pk, expected=version)
+
+
+def _conflict(model: type[models.Model], pk: int, *, expected: int) -> VersionConflict:
+    current = model._default_manager.get(pk=pk)
+    return VersionConflict(
+        f"Someone saved this {model._meta.verbose_name} after you opened it "
+        f"(you had version {expected}, it is now version {current.version}"  # type: ignore[attr-defined]
+        "). Your changes were not saved: compare them with the current text below.",
+        current=current,
+    )
 
 
 def record(

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
-import tempfile
-from collections.abc import Iterable, Iterator
 from datetime import timedelta
 from functools import partial
 
@@ -18,7 +15,8 @@ from django.utils import timezone
 from claims.models import ReportExport
 from claims.permissions import Action, require
 from claims.reports import build, render
-from claims.reports.data import Entry, ReportFilters, selection_entries, selection_verdicts
+from claims.reports.data import ReportFilters, selection_verdicts
+from claims.reports.storage import write_atomically
 
 logger = logging.getLogger(__name__)
 EXPORT_LEASE = timedelta(minutes=30)
@@ -79,7 +77,7 @@ def report_export_build(*, export_id: int) -> bool:
     try:
         data = _build(export, filters)
         name = f"verdicts-{export.pk}.{render.FORMATS[export.format][1]}"
-        _write_atomically(settings.EXPORT_ROOT / name, data)
+        write_atomically(settings.EXPORT_ROOT / name, data)
     except Exception as exc:
         logger.exception("Export %s failed", export_id)
         ReportExport.objects.filter(pk=export_id).update(
@@ -96,30 +94,8 @@ def report_export_build(*, export_id: int) -> bool:
 
 
 def _build(export: ReportExport, filters: ReportFilters) -> bytes:
-    if export.format != "csv":
-        content = build.selection_file(filters, export.format)
-        assert isinstance(content, bytes)
-        ReportExport.objects.filter(pk=export.pk).update(done=F("total"))
-        return content
-    chunks: list[str] = []
-    rows = render.csv_rows(_counting(export, selection_entries(selection_verdicts(filters))))
-    chunks.extend(rows)
-    return "".join(chunks).encode()
+    def progress(done: int) -> None:
+        ReportExport.objects.filter(pk=export.pk).update(done=done)
 
-
-def _counting(export: ReportExport, entries: Iterable[Entry]) -> Iterator[Entry]:
-    """Pass entries through, recording progress every 100 so the page can show it."""
-    for index, item in enumerate(entries, start=1):
-        if index % 100 == 0:
-            ReportExport.objects.filter(pk=export.pk).update(done=index)
-        yield item
-
-
-def _write_atomically(path: os.PathLike[str] | str, data: bytes) -> None:
-    # Write beside the target and rename: a download never sees half a file.
-    directory = os.path.dirname(path)
-    os.makedirs(directory, exist_ok=True)
-    fd, temp = tempfile.mkstemp(dir=directory, suffix=".part")
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(data)
-    os.replace(temp, path)
+    content = build.selection_file(filters, export.format, progress=progress)
+    return content if isinstance(content, bytes) else "".join(content).encode()

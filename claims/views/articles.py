@@ -6,7 +6,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from claims import services
-from claims.forms import ArticleForm
+from claims.errors import NotAllowed, VersionConflict, WorkflowError
+from claims.forms import ArticleDetailsForm, ArticleForm
 from claims.ingest import IngestError
 from claims.models import Article
 from claims.permissions import Action, require
@@ -55,16 +56,77 @@ def article_new(request: HttpRequest) -> HttpResponse:
 def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
     require(request.user, Action.VIEW)
     article = get_object_or_404(Article, pk=pk)
+    return _render_article(request, article, details_form=_details_form(article))
+
+
+def _details_form(article: Article) -> ArticleDetailsForm:
+    return ArticleDetailsForm(
+        initial={
+            # ISO with microseconds: the form's own rendering would drop them.
+            "seen": article.updated_at.isoformat(),
+            "source_url": article.source_url,
+            "publisher": article.publisher,
+            "published_at": article.published_at,
+        }
+    )
+
+
+def _render_article(
+    request: HttpRequest,
+    article: Article,
+    *,
+    details_form: ArticleDetailsForm,
+    details_conflict: Article | None = None,
+    status: int = 200,
+) -> HttpResponse:
     claims = list(article.claims.select_related("assignee").order_by("start", "end"))
     context = {
         "article": article,
         "claims": claims,
         "pieces": article_text_pieces(article.body, claims),
         "checkworthy_count": sum(1 for c in claims if c.checkworthy),
+        "details_form": details_form,
+        "details_conflict": details_conflict,
     }
     if request.htmx:  # type: ignore[attr-defined]
-        return render(request, "claims/_article_main.html", context)
-    return render(request, "claims/article_detail.html", context)
+        return render(request, "claims/_article_main.html", context, status=status)
+    return render(request, "claims/article_detail.html", context, status=status)
+
+
+@require_POST
+def article_details_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Set the article's public URL, publisher and date from the article page."""
+    article = get_object_or_404(Article, pk=pk)
+    form = ArticleDetailsForm(request.POST)
+    if not form.is_valid():
+        return _render_article(request, article, details_form=form, status=400)
+    try:
+        services.article_update_details(
+            article=article,
+            actor=request.user,  # type: ignore[arg-type]
+            seen=form.cleaned_data["seen"],
+            source_url=form.cleaned_data["source_url"],
+            publisher=form.cleaned_data["publisher"],
+            published_at=form.cleaned_data["published_at"],
+        )
+    except VersionConflict as exc:
+        # Keep what this person typed beside what is saved now; saving again keeps theirs.
+        data = request.POST.copy()
+        data["seen"] = exc.current.updated_at.isoformat()
+        return _render_article(
+            request,
+            exc.current,
+            details_form=ArticleDetailsForm(data),
+            details_conflict=exc.current,
+            status=409,
+        )
+    except NotAllowed:
+        raise  # the 403 page, not a form error
+    except WorkflowError as exc:
+        form.add_error(None, exc.message)
+        return _render_article(request, article, details_form=form, status=400)
+    messages.success(request, "Publication details saved.")
+    return redirect(article)
 
 
 @require_POST

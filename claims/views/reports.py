@@ -1,13 +1,11 @@
-"""Reports for articles and selections, big exports with progress, and public verdict pages."""
+"""Reports for articles and selections, and big exports with progress (public pages: public.py)."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 
 from django import forms
 from django.conf import settings
-from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.models import User
 from django.http import (
     FileResponse,
@@ -15,17 +13,16 @@ from django.http import (
     HttpRequest,
     HttpResponse,
     HttpResponseBadRequest,
+    QueryDict,
     StreamingHttpResponse,
 )
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import slugify
 
-from claims.models import Article, Rating, ReportExport, Verdict
+from claims.models import Article, Rating, ReportExport
 from claims.permissions import Action, require
 from claims.reports import build
 from claims.reports import render as report_render
-from claims.reports.claimreview import claim_review, rating_bounds
 from claims.reports.data import ReportFilters, selection_verdicts
 from claims.selectors import reviewers
 from claims.services.reports import report_export_request
@@ -47,18 +44,29 @@ def file_response(
     return response
 
 
+def wants_internal(query: QueryDict) -> bool:
+    """`?internal=1` asks for the drafts of open claims too; any other report may be shared."""
+    return query.get("internal", "").lower() in {"1", "true", "yes"}
+
+
+def article_report_stem(article: Article, *, internal: bool) -> str:
+    # The file's name says it is internal too, wherever it is saved or forwarded.
+    return f"{'internal-' if internal else ''}report-{article.title}"
+
+
 def article_report(request: HttpRequest, pk: int) -> HttpResponse | StreamingHttpResponse:
     require(request.user, Action.VIEW)
     article = get_object_or_404(Article, pk=pk)
     fmt = request.GET.get("format", "html")
+    internal = wants_internal(request.GET)
     try:
-        content = build.article_file(article, fmt)
+        content = build.article_file(article, fmt, internal=internal)
     except build.UnknownFormat as exc:
         return HttpResponseBadRequest(str(exc))
     return file_response(
         content,
         fmt,
-        f"report-{article.title}",
+        article_report_stem(article, internal=internal),
         inline=fmt == "html" and "download" not in request.GET,
     )
 
@@ -82,6 +90,7 @@ class SelectionForm(forms.Form):
             ("html", "Web page (HTML)"),
             ("pdf", "PDF"),
             ("csv", "Spreadsheet (CSV)"),
+            ("xlsx", "Excel workbook (XLSX)"),
             ("json", "JSON"),
             ("md", "Markdown"),
             ("claimreview", "ClaimReview JSON-LD"),
@@ -142,47 +151,4 @@ def report_export_download(request: HttpRequest, pk: int) -> FileResponse:
     content_type = report_render.FORMATS[export.format][0]
     return FileResponse(
         path.open("rb"), as_attachment=True, filename=export.file_name, content_type=content_type
-    )
-
-
-def json_for_script(data: object) -> SafeString:
-    """JSON safe inside <script>: no "</script>" or HTML comment can come from a reviewer."""
-    text = json.dumps(data, ensure_ascii=False, indent=2)
-    for raw, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026")):
-        text = text.replace(raw, escaped)
-    return mark_safe(text)  # noqa: S308 - every markup character is escaped above
-
-
-@login_not_required
-def public_review(request: HttpRequest, pk: int) -> HttpResponse:
-    """The permalink of an approved verdict (ClaimReview's url); nothing else is public."""
-    verdict = get_object_or_404(
-        Verdict.objects.select_related(
-            "claim__article", "rating", "author", "approver"
-        ).prefetch_related("citations"),
-        pk=pk,
-        status=Verdict.Status.APPROVED,
-    )
-    document = claim_review(verdict)
-    return render(
-        request,
-        "claims/public_review.html",
-        {
-            "verdict": verdict,
-            "claim": verdict.claim,
-            "article": verdict.claim.article,
-            "document": document,
-            "json_ld": json_for_script(document),
-        },
-    )
-
-
-@login_not_required
-def rating_scale(request: HttpRequest) -> HttpResponse:
-    """How each rating maps to ClaimReview's numbers."""
-    worst, best = rating_bounds()
-    return render(
-        request,
-        "claims/rating_scale.html",
-        {"ratings": Rating.objects.all(), "worst": worst, "best": best},
     )

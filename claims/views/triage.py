@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -10,15 +12,32 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import time_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from claims import services
 from claims.errors import VersionConflict, WorkflowError
-from claims.forms import ClaimEditForm, CommentForm, QueueFilterForm
-from claims.models import Article, Claim, HistoryEvent, Tag
+from claims.filters import ClaimFilter
+from claims.forms import ClaimEditForm, CommentForm
+from claims.models import (
+    OPEN_VERDICT_STATES,
+    Article,
+    Claim,
+    ClaimantType,
+    HistoryEvent,
+    Tag,
+    Verdict,
+)
 from claims.permissions import Action, require
-from claims.selectors import QueueFilters, claim_context, claim_queue, reviewers
+from claims.selectors import (
+    claim_context,
+    claim_latest_changes,
+    claim_queue,
+    reviewers,
+)
+from claims.services.history import require_version
 
 QUEUE_PAGE_SIZE = 50
 
@@ -48,25 +67,14 @@ def claim_queue_view(request: HttpRequest) -> HttpResponse:
     data = request.GET.copy()
     if "status" not in data:
         data["status"] = Claim.Status.CANDIDATE  # the queue opens on what still needs triage
-    form = QueueFilterForm(data, assignees=[(str(p.pk), p.get_username()) for p in people])
-    filters = QueueFilters()
-    if form.is_valid():
-        cd = form.cleaned_data
-        filters = QueueFilters(
-            article=cd["article"].pk if cd["article"] else None,
-            status=cd["status"],
-            kind=cd["kind"],
-            min_score=cd["min_score"],
-            assignee=cd["assignee"],
-            search=cd["search"].strip(),
-        )
-    page = Paginator(claim_queue(filters=filters, user=user), QUEUE_PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    filters = ClaimFilter(data, queryset=claim_queue(), request=request)
+    # A bad value shows its error in the form and leaves the queue unfiltered.
+    claims = filters.qs if filters.is_valid() else claim_queue()
+    page = Paginator(claims, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
     query = data.copy()
     query.pop("page", None)
     context = {
-        "form": form,
+        "form": filters.form,
         "page": page,
         "claims": list(page.object_list),
         "people": people,
@@ -82,18 +90,28 @@ def claim_queue_view(request: HttpRequest) -> HttpResponse:
 def claim_queue_bulk(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     ids = [int(i) for i in request.POST.getlist("claim") if i.isdigit()]
+    # Each row sends the version it shows, so a stale page cannot overrule newer decisions.
+    versions = {
+        pk: version
+        for pk in ids
+        if (version := _int(request.POST.get(f"version-{pk}"))) is not None
+    }
     action = request.POST.get("action", "")
     try:
         if not ids:
             raise WorkflowError("Select at least one claim first.")
         if action in ("accept", "dismiss"):
             status = Claim.Status.ACCEPTED if action == "accept" else Claim.Status.DISMISSED
-            changed = services.claims_bulk_set_status(claim_ids=ids, actor=user, status=status)
+            changed = services.claims_bulk_set_status(
+                claim_ids=ids, actor=user, status=status, versions=versions
+            )
             messages.success(request, f"{changed} claim{'s' if changed != 1 else ''} {action}ed.")
         elif action == "assign":
             assignee_id = _int(request.POST.get("assignee"))
             assignee = get_object_or_404(User, pk=assignee_id) if assignee_id else None
-            changed = services.claims_bulk_assign(claim_ids=ids, actor=user, assignee=assignee)
+            changed = services.claims_bulk_assign(
+                claim_ids=ids, actor=user, assignee=assignee, versions=versions
+            )
             who = assignee.get_username() if assignee else "nobody"
             messages.success(
                 request, f"{changed} claim{'s' if changed != 1 else ''} assigned to {who}."
@@ -105,8 +123,93 @@ def claim_queue_bulk(request: HttpRequest) -> HttpResponse:
     return _back(request, reverse("claim_queue"))
 
 
+@dataclass(frozen=True)
+class Undo:
+    """The request that puts a row back as it was, offered after an action.
+
+    It is an ordinary action on the same endpoint, sent with the version the action produced,
+    so it goes through the same service and is refused if the claim changed meanwhile.
+    """
+
+    url: str
+    values: dict[str, str]
+
+    @property
+    def vals_json(self) -> str:
+        return json.dumps({**self.values, "undo": "1"})
+
+
+def _is_undo(request: HttpRequest) -> bool:
+    return request.POST.get("undo") == "1"
+
+
+def _undo(request: HttpRequest, claim: Claim, url_name: str, **values: str) -> Undo | None:
+    """Offer to undo what was just done, unless it was itself an undo."""
+    if _is_undo(request):
+        return None
+    url = reverse(url_name, args=[claim.pk])
+    return Undo(url=url, values={**values, "version": str(claim.version)})
+
+
+def _done(request: HttpRequest, notice: str) -> str:
+    """Say what an action did, and that it was an undo when it was one."""
+    return f"Undone: {notice[0].lower()}{notice[1:]}" if _is_undo(request) else notice
+
+
+STATUS_CHANGES: dict[str, str] = {
+    Claim.Status.ACCEPTED.value: "accepted it",
+    Claim.Status.DISMISSED.value: "dismissed it",
+    Claim.Status.CANDIDATE.value: "put it back among the candidates",
+}
+EDITED_FIELDS = {"kind": "type", "claim_text": "text", "claimant_url": "claimant's URL"}
+
+
+def _describe(event: HistoryEvent, viewer: User) -> str:
+    who = event.actor.get_username() if event.actor else "the system"
+    if event.actor_id == viewer.pk:
+        who = "you"
+    if event.action == "status":
+        what = STATUS_CHANGES.get(event.to_state, f"set it to {event.to_state}")
+    elif event.action == "assign":
+        what = f"assigned it to {event.to_state}" if event.to_state else "unassigned it"
+    elif event.action.startswith("edit_"):
+        name = event.action.removeprefix("edit_")
+        what = f"changed its {EDITED_FIELDS.get(name, name.replace('_', ' '))}"
+    elif event.action == "merge":
+        what = "merged the next claim into it"
+    elif event.action == "split":
+        what = "split it"
+    else:
+        what = event.action.replace("_", " ")
+    return f"{who} {what} at {time_format(timezone.localtime(event.created_at), 'H:i')}"
+
+
+def _conflict_row(
+    request: HttpRequest, exc: VersionConflict, *, shown: int | None, typed: str = ""
+) -> HttpResponse:
+    """Answer a row action made on an old version: say what changed, show the row as it is."""
+    current: Claim = exc.current
+    missed = current.version - shown if shown is not None else 1
+    changes = [_describe(e, _user(request)) for e in claim_latest_changes(current, limit=3)]
+    what = "; ".join(changes[: max(1, missed)]) or f"it is now version {current.version}"
+    shown_in = "row" if request.htmx else "page"  # type: ignore[attr-defined]
+    message = (
+        f"This claim changed after the page was loaded: {what}. "
+        f"Nothing was done; the {shown_in} now shows the claim as it is."
+    )
+    if typed:
+        message += " Your text is still in the editor."
+    return _row_response(request, current, error=message, typed=typed)
+
+
 def _row_response(
-    request: HttpRequest, claim: Claim, *, error: str = "", notice: str = "", typed: str = ""
+    request: HttpRequest,
+    claim: Claim,
+    *,
+    error: str = "",
+    notice: str = "",
+    typed: str = "",
+    undo: Undo | None = None,
 ) -> HttpResponse:
     """Answer an action from the queue: the row again for htmx, else back where we came from."""
     if request.htmx:  # type: ignore[attr-defined]
@@ -125,6 +228,7 @@ def _row_response(
                 "row_error": error,
                 "row_notice": notice,
                 "typed": typed,
+                "undo": undo,
                 "people": reviewers(),
                 "next_url": request.POST.get("next", ""),
             },
@@ -146,16 +250,24 @@ def claim_set_status(request: HttpRequest, pk: int) -> HttpResponse:
         Claim.Status.DISMISSED: services.claim_dismiss,
         Claim.Status.CANDIDATE: services.claim_reopen,
     }
+    before = claim.status
     try:
+        # A stale row is answered first with what changed, before any other refusal.
+        require_version(claim, version=version)
         handler = handlers.get(action)  # type: ignore[call-overload]
         if handler is None:
             raise WorkflowError("Unknown action.")
         claim = handler(claim=claim, actor=_user(request), version=version)
     except VersionConflict as exc:
-        return _row_response(request, exc.current, error=exc.message)
+        return _conflict_row(request, exc, shown=version)
     except WorkflowError as exc:
         return _row_response(request, claim, error=exc.message)
-    return _row_response(request, claim, notice=f"Claim {claim.get_status_display().lower()}.")
+    notice = f"Claim {claim.get_status_display().lower()}."
+    if claim.status == Claim.Status.CANDIDATE:
+        notice = "Claim back among the candidates."
+    changed = claim.status != before
+    undo = _undo(request, claim, "claim_set_status", status=before) if changed else None
+    return _row_response(request, claim, notice=_done(request, notice), undo=undo)
 
 
 @require_POST
@@ -163,7 +275,9 @@ def claim_assign_view(request: HttpRequest, pk: int) -> HttpResponse:
     claim = get_object_or_404(Claim, pk=pk)
     user = _user(request)
     version = _int(request.POST.get("version"))
+    before = claim.assignee_id
     try:
+        require_version(claim, version=version)
         if request.POST.get("take"):
             claim = services.claim_take(claim=claim, actor=user, version=version)
         else:
@@ -173,48 +287,54 @@ def claim_assign_view(request: HttpRequest, pk: int) -> HttpResponse:
                 claim=claim, actor=user, assignee=assignee, version=version
             )
     except VersionConflict as exc:
-        return _row_response(request, exc.current, error=exc.message)
+        return _conflict_row(request, exc, shown=version)
     except WorkflowError as exc:
         return _row_response(request, claim, error=exc.message)
     who = claim.assignee.get_username() if claim.assignee else "nobody"
-    return _row_response(request, claim, notice=f"Assigned to {who}.")
+    changed = claim.assignee_id != before
+    undo = _undo(request, claim, "claim_assign", assignee=str(before or "")) if changed else None
+    return _row_response(request, claim, notice=_done(request, f"Assigned to {who}."), undo=undo)
 
 
 @require_POST
 def claim_quick_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Edit the claim text from the queue (the `e` key)."""
     claim = get_object_or_404(Claim, pk=pk)
+    version = _int(request.POST.get("version"))
+    before = claim.claim_text
     try:
+        require_version(claim, version=version)
         claim = services.claim_edit(
             claim=claim,
             actor=_user(request),
-            version=_int(request.POST.get("version")),
+            version=version,
             claim_text=request.POST.get("claim_text", ""),
         )
     except VersionConflict as exc:
         # Keep what was typed in the editor, next to the newer text it did not overwrite.
         typed = request.POST.get("claim_text", "")
-        return _row_response(request, exc.current, error=exc.message, typed=typed)
+        return _conflict_row(request, exc, shown=version, typed=typed)
     except WorkflowError as exc:
         return _row_response(request, claim, error=exc.message)
-    return _row_response(request, claim, notice="Claim text saved.")
+    changed = claim.claim_text != before
+    undo = _undo(request, claim, "claim_quick_edit", claim_text=before) if changed else None
+    return _row_response(request, claim, notice=_done(request, "Claim text saved."), undo=undo)
 
 
 @require_POST
 def claim_split_view(request: HttpRequest, pk: int) -> HttpResponse:
     claim = get_object_or_404(Claim.objects.select_related("article"), pk=pk)
     at = _int(request.POST.get("at"))
+    version = _int(request.POST.get("version"))
     try:
+        require_version(claim, version=version)
         if at is None:
             raise WorkflowError("Choose where to split the claim.")
         parts = services.claim_split(
-            claim=claim,
-            actor=_user(request),
-            at=claim.start + at,
-            version=_int(request.POST.get("version")),
+            claim=claim, actor=_user(request), at=claim.start + at, version=version
         )
     except VersionConflict as exc:
-        return _row_response(request, exc.current, error=exc.message)
+        return _conflict_row(request, exc, shown=version)
     except WorkflowError as exc:
         return _row_response(request, claim, error=exc.message)
     if request.htmx:  # type: ignore[attr-defined]
@@ -227,12 +347,12 @@ def claim_split_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def claim_merge_view(request: HttpRequest, pk: int) -> HttpResponse:
     claim = get_object_or_404(Claim.objects.select_related("article"), pk=pk)
+    version = _int(request.POST.get("version"))
     try:
-        claim = services.claim_merge(
-            claim=claim, actor=_user(request), version=_int(request.POST.get("version"))
-        )
+        require_version(claim, version=version)
+        claim = services.claim_merge(claim=claim, actor=_user(request), version=version)
     except VersionConflict as exc:
-        return _row_response(request, exc.current, error=exc.message)
+        return _conflict_row(request, exc, shown=version)
     except WorkflowError as exc:
         return _row_response(request, claim, error=exc.message)
     response = _row_response(request, claim, notice="Merged with the next claim.")
@@ -280,6 +400,10 @@ def _claim_form(claim: Claim) -> ClaimEditForm:
             "claim_text": claim.claim_text,
             "kind": claim.kind,
             "tags": ", ".join(t.name for t in claim.tags.all()),
+            "claimant": claim.claimant,
+            "claimant_type": claim.claimant_type or ClaimantType.PERSON,
+            "claimant_url": claim.claimant_url,
+            "claim_date": claim.claim_date,
         }
     )
 
@@ -311,8 +435,9 @@ def _render_claim(
             .select_related("actor")
             .order_by("-created_at", "-id")
         ),
-        "verdict": next((v for v in verdicts if v.status != "approved"), None),
-        "approved": next((v for v in verdicts if v.status == "approved"), None),
+        "verdict": next((v for v in verdicts if v.status in OPEN_VERDICT_STATES), None),
+        "approved": next((v for v in verdicts if v.status == Verdict.Status.APPROVED), None),
+        "superseded": [v for v in verdicts if v.status == Verdict.Status.SUPERSEDED],
         "people": list(reviewers()),
         "tag_suggestions": list(Tag.objects.values_list("name", flat=True)[:200]),
         "conflict": conflict,
@@ -336,6 +461,10 @@ def claim_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
             claim_text=form.cleaned_data["claim_text"],
             kind=form.cleaned_data["kind"],
             tags=form.tag_list(),
+            claimant=form.cleaned_data["claimant"],
+            claimant_type=form.cleaned_data["claimant_type"],
+            claimant_url=form.cleaned_data["claimant_url"],
+            claim_date=form.cleaned_data["claim_date"],
         )
     except VersionConflict as exc:
         # Keep what this person typed, show what the other person saved, and let them choose.

@@ -15,9 +15,28 @@
     },
   };
 
+  // ---- Never a stale screen -----------------------------------------------------------------
+  // A page the browser restores from its back/forward cache shows claims as they were when you
+  // left (and its buttons carry old versions): load it again instead.
+  window.addEventListener("pageshow", function (event) {
+    if (event.persisted) window.location.reload();
+  });
+  // htmx keeps its own copy of pages it pushed into the history; Back must ask the server too.
+  if (window.htmx) {
+    window.htmx.config.historyCacheSize = 0;
+    window.htmx.config.refreshOnHistoryMiss = true;
+    // Settle in the same step as the swap: htmx wires up a new row's buttons only when it
+    // settles, so during the default 20 ms a key pressed right after an answer did nothing.
+    window.htmx.config.defaultSettleDelay = 0;
+  }
+
   // ---- Triage queue -----------------------------------------------------------------------
   let currentId = null;
+  let currentIndex = 0;
   let advanceAfterSwap = false;
+  // Rows whose last action can be undone, the most recent last.
+  let undoable = [];
+  let undoWhenSettled = false;
 
   function rows() {
     return Array.from(document.querySelectorAll("#queue-rows tr.queue-row"));
@@ -27,7 +46,8 @@
     return currentId ? document.getElementById("row-" + currentId) : null;
   }
 
-  function select(row) {
+  // Show `row` as the one the keys act on.
+  function mark(row) {
     rows().forEach((r) => {
       r.classList.remove("current");
       r.removeAttribute("aria-current");
@@ -36,11 +56,18 @@
     row.classList.add("current");
     row.setAttribute("aria-current", "true");
     currentId = row.dataset.claim;
+    currentIndex = rows().indexOf(row);
+  }
+
+  function select(row) {
+    mark(row);
+    if (!row) return;
     row.focus({ preventScroll: true });
     row.scrollIntoView({ block: "nearest" });
   }
 
   function move(step) {
+    advanceAfterSwap = false; // a move of one's own wins over the move after an action
     const all = rows();
     if (!all.length) return;
     const index = all.indexOf(currentRow());
@@ -64,6 +91,29 @@
       const middle = Math.floor(area.value.length / 2);
       area.setSelectionRange(middle, middle);
     }
+  }
+
+  function announce(text) {
+    const status = document.getElementById("queue-status");
+    if (status) status.textContent = text;
+  }
+
+  // Undo the most recent action whose row still offers it; the cursor follows the row.
+  function undoLast() {
+    // An action still on its way is the last one: wait until its row is back.
+    if (document.querySelector("#queue-rows .htmx-request")) {
+      undoWhenSettled = true;
+      return;
+    }
+    while (undoable.length) {
+      const row = document.getElementById("row-" + undoable.pop());
+      if (row && row.querySelector("[data-undo]")) {
+        select(row);
+        press(row, "[data-undo]");
+        return;
+      }
+    }
+    announce("Nothing to undo on this page.");
   }
 
   function isTyping(target) {
@@ -117,7 +167,10 @@
         advanceAfterSwap = press(row, "[data-key=x]");
         break;
       case "u":
-        press(row, "[data-key=u]");
+        undoLast();
+        break;
+      case "r":
+        press(row, "[data-key=r]");
         break;
       case "t":
         press(row, "[data-key=t]");
@@ -146,24 +199,49 @@
     event.preventDefault();
   });
 
+  document.addEventListener("htmx:afterRequest", function (event) {
+    if (event.detail.successful || !event.target.closest("#queue-rows")) return;
+    // htmx swaps nothing on an error: say so rather than leave the row as if it had worked.
+    const gone = event.detail.xhr && event.detail.xhr.status === 404;
+    announce(
+      gone
+        ? "That claim no longer exists (merged into another?): reload the page."
+        : "The action failed; nothing was done. Reload the page and try again."
+    );
+    undoWhenSettled = false;
+  });
+
   // Clicking or tabbing into a row makes it the current one, so the keys act on what you see.
   document.addEventListener("focusin", function (event) {
     const row = event.target.closest && event.target.closest("tr.queue-row");
-    if (row && row.dataset.claim !== currentId) {
-      rows().forEach((r) => r.classList.remove("current"));
-      row.classList.add("current");
-      currentId = row.dataset.claim;
+    if (row && row.dataset.claim !== currentId) mark(row);
+  });
+
+  document.addEventListener("htmx:afterSwap", function (event) {
+    const swapped = event.target.closest && event.target.closest("tr.queue-row");
+    if (swapped && swapped.querySelector("[data-undo]")) {
+      undoable = undoable.filter((id) => id !== swapped.dataset.claim);
+      undoable.push(swapped.dataset.claim);
     }
   });
 
-  document.addEventListener("htmx:afterSwap", function () {
-    const row = currentRow();
-    if (!row) return;
-    select(row);
-    if (advanceAfterSwap) {
+  // Mark the cursor once htmx has settled: the settle step puts back the attributes the server
+  // sent, which would wipe a mark made right after the swap.
+  document.addEventListener("htmx:afterSettle", function () {
+    const all = rows();
+    if (!all.length) return;
+    if (undoWhenSettled) {
+      undoWhenSettled = false;
       advanceAfterSwap = false;
-      move(1);
+      undoLast();
+      return;
     }
+    // The current row may be gone (merged away, filtered out): stay at the same place.
+    const row = currentRow() || all[Math.min(currentIndex, all.length - 1)];
+    select(row);
+    // A row that answers with an error keeps the cursor, so the message is read.
+    if (advanceAfterSwap && !row.querySelector(".error")) move(1);
+    advanceAfterSwap = false;
   });
 
   document.addEventListener("DOMContentLoaded", function () {
@@ -199,6 +277,9 @@
   document.addEventListener("DOMContentLoaded", function () {
     const summary = document.getElementById("id_summary");
     if (summary) updateCounter(summary);
+    // A failed submit lists every problem at the top: take keyboard and screen-reader users there.
+    const problems = document.querySelector("[data-error-summary]");
+    if (problems) problems.focus();
   });
 
   // ---- Article: add a claim the extractor missed --------------------------------------------

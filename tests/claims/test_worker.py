@@ -10,7 +10,7 @@ from django.contrib.auth.models import User
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from tests.claims.factories import make_user
+from tests.claims.factories import RATIONALE, make_user
 from tests.conftest import WorkerProcess, wait_for
 
 
@@ -29,7 +29,13 @@ def test_newsroom_day_over_the_api_with_a_real_worker(
     editor = token_client(make_user("eddie", "Editor"))
 
     response = reviewer.post(
-        "/api/articles/", {"title": "Trade war", "body": seed_text}, format="json"
+        "/api/articles/",
+        {
+            "title": "Trade war",
+            "body": seed_text,
+            "url": "https://news.example.org/trade-war",
+        },
+        format="json",
     )
     assert response.status_code == 201, response.content
     article_id = response.json()["id"]
@@ -52,6 +58,18 @@ def test_newsroom_day_over_the_api_with_a_real_worker(
             format="json",
         )
         assert accepted.status_code == 200
+    # Who made the claim: the checklist asks for it before the verdict can be submitted.
+    first_version = reviewer.get(f"/api/claims/{first['id']}/").json()["version"]
+    claimant = reviewer.patch(
+        f"/api/claims/{first['id']}/",
+        {
+            "claimant": "China's Ministry of Commerce",
+            "claimant_type": "Organization",
+            "version": first_version,
+        },
+        format="json",
+    )
+    assert claimant.status_code == 200, claimant.content
     stale = reviewer.patch(
         f"/api/claims/{first['id']}/",
         {"status": "dismissed", "version": first["version"]},
@@ -65,16 +83,21 @@ def test_newsroom_day_over_the_api_with_a_real_worker(
         {
             "rating": rating["id"],
             "summary": first["claim"][:75],
-            "rationale": "Checked against the **official** figures.",
+            "rationale": RATIONALE,
             "citations": [
                 {
                     "url": "https://www.usgs.gov/centers/national-minerals-information-center",
                     "title": "USGS minerals",
+                    "publisher": "USGS",
+                    "archived_url": "https://web.archive.org/web/2025/https://www.usgs.gov/",
+                    "is_primary": True,
                     "stance": "refutes",
                 },
                 {
                     "url": "https://www.bloomberg.com/",
+                    "title": "Markets coverage",
                     "publisher": "Bloomberg",
+                    "archived_url": "https://archive.ph/bloomberg-2025",
                     "stance": "supports",
                 },
             ],
@@ -124,4 +147,5 @@ def test_big_export_is_built_by_the_real_worker_and_downloaded(
     assert status["status"] == "done", status
     download = api.get(status["download_url"])
     content = b"".join(download.streaming_content).decode()  # type: ignore[attr-defined]
-    assert content.startswith("claim_id,") and claim.claim_text in content
+    # UTF-8 with a byte-order mark, so Excel does not read it as ANSI.
+    assert content.startswith("\ufeffclaim_id,") and claim.claim_text in content

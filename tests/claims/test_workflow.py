@@ -11,6 +11,7 @@ from claims.models import Claim, Comment, HistoryEvent, Verdict, VerdictRevision
 from claims.services.verdicts import VerdictInvalid
 from tests.claims.factories import (
     BODY,
+    RATIONALE,
     good_input,
     make_article,
     make_claim,
@@ -126,7 +127,7 @@ def test_verdict_goes_draft_submitted_changes_requested_approved(rita: User, edd
         claim=claim,
         author=rita,
         verdict=verdict,
-        data=good_input(rationale="USGS 2025 lists 12 minerals."),
+        data=good_input(rationale=RATIONALE + " USGS 2025 lists 12 minerals."),
     )
     verdict = services.verdict_submit(verdict=verdict, actor=rita)
     verdict = services.verdict_approve(verdict=verdict, editor=eddie)
@@ -190,10 +191,13 @@ def test_submitted_verdict_is_locked_for_its_author(rita: User) -> None:
 
 def test_two_reviewers_cannot_start_two_verdicts_on_one_claim(rita: User, eddie: User) -> None:
     claim = make_claim()
-    services.verdict_save_draft(claim=claim, author=rita, data=good_input())
-    with pytest.raises(InvalidTransition, match="already has a verdict"):
-        services.verdict_save_draft(claim=claim, author=eddie, data=good_input())
+    first = services.verdict_save_draft(claim=claim, author=rita, data=good_input())
+    with pytest.raises(VersionConflict, match="rita started the verdict") as excinfo:
+        services.verdict_save_draft(claim=claim, author=eddie, data=good_input(summary="Mine"))
+    # The conflict carries the verdict that won, so the loser's screen can show both.
+    assert excinfo.value.current.pk == first.pk
     assert Verdict.objects.count() == 1
+    assert Verdict.objects.get().summary == good_input().summary
 
 
 def test_stale_verdict_save_is_refused_with_the_current_verdict(rita: User) -> None:
@@ -273,7 +277,7 @@ def test_no_second_verdict_once_one_is_approved(rita: User) -> None:
     eddie = make_user("ed4", "Editor")
     claim = make_claim()
     services.verdict_approve(verdict=submitted_verdict(claim, rita), editor=eddie)
-    with pytest.raises(InvalidTransition, match="approved verdict"):
+    with pytest.raises(InvalidTransition, match="published verdict: open a correction"):
         services.verdict_save_draft(claim=claim, author=rita, data=good_input())
 
 

@@ -8,7 +8,15 @@ from django.test import Client
 
 from claims import services
 from claims.models import Article, Claim, HistoryEvent, Verdict
-from tests.claims.factories import make_article, make_claim, make_user, rating, submitted_verdict
+from tests.claims.factories import (
+    RATIONALE,
+    good_input,
+    make_article,
+    make_claim,
+    make_user,
+    rating,
+    submitted_verdict,
+)
 
 
 def client_for(user: User) -> Client:
@@ -115,7 +123,8 @@ def test_stale_row_action_shows_the_conflict_and_the_current_row(rita: User, edd
         HTTP_HX_REQUEST="true",
     )
     html = response.content.decode()
-    assert "Someone saved this claim after you opened it" in html
+    assert "This claim changed after the page was loaded: eddie dismissed it" in html
+    assert "Nothing was done" in html
     assert "status-row-dismissed" in html
     assert Claim.objects.get(pk=claim.pk).status == "dismissed"
 
@@ -158,15 +167,21 @@ def test_verdict_form_saves_a_draft_with_two_citations_then_submits(rita: User) 
     form = {
         "rating": rating("Mostly false").pk,
         "summary": "The US relies on China for 15 critical minerals",
-        "rationale": "USGS lists *12*. <script>alert(1)</script>",
+        "rationale": RATIONALE + " USGS lists *12*. <script>alert(1)</script>",
         "citations-TOTAL_FORMS": "2",
         "citations-INITIAL_FORMS": "0",
         "citations-MIN_NUM_FORMS": "0",
         "citations-MAX_NUM_FORMS": "1000",
         "citations-0-url": "https://www.usgs.gov/mcs",
-        "citations-0-title": "USGS",
+        "citations-0-title": "Mineral Commodity Summaries",
+        "citations-0-publisher": "USGS",
+        "citations-0-archived_url": "https://web.archive.org/web/2025/https://www.usgs.gov/mcs",
         "citations-0-stance": "refutes",
+        "citations-0-is_primary": "on",
         "citations-1-url": "https://example.org/report",
+        "citations-1-title": "A report",
+        "citations-1-publisher": "Example",
+        "citations-1-archived_url": "https://archive.ph/abcd",
         "citations-1-stance": "context",
         "citations-1-accessed_at": "2025-05-20",
     }
@@ -258,17 +273,14 @@ def test_review_page_shows_what_changed_since_the_last_submission(rita: User, ed
         data=services.VerdictInput(
             rating_id=verdict.rating_id,
             summary=verdict.summary,
-            rationale="USGS 2025 lists 12 minerals.",
-            citations=[services.CitationInput(url="https://www.usgs.gov/mcs")],
+            rationale=RATIONALE.replace("Summaries 2025", "Summaries 2024"),
+            citations=good_input().citations,
         ),
     )
     services.verdict_submit(verdict=verdict, actor=rita)
     page = client_for(eddie).get(f"/verdicts/{verdict.pk}/").content.decode()
     assert "Changes since the last submission" in page
-    assert (
-        "USGS <del>figures list **12** minerals, not 15.</del> <ins>2025 lists 12 minerals.</ins>"
-        in page
-    )
+    assert "Summaries <del>2025</del> <ins>2024</ins>" in page
 
 
 @pytest.mark.django_db
@@ -297,9 +309,13 @@ def test_a_failed_submit_keeps_the_saved_draft_and_its_version(rita: User) -> No
         "citations-MIN_NUM_FORMS": "0",
         "citations-MAX_NUM_FORMS": "1000",
     }
-    response = client.post(f"/claims/{claim.pk}/verdict/", {**form, "submit": "1"}, follow=True)
+    response = client.post(f"/claims/{claim.pk}/verdict/", {**form, "submit": "1"})
     html = response.content.decode()
-    assert "Draft saved, but not submitted yet." in html and "At least one citation" in html
+    assert response.status_code == 400
+    assert "The draft is saved, but it cannot be submitted yet" in html
+    # Every missing piece is listed at the top, not just the first.
+    assert "Add the sources you checked against." in html
+    assert "The rationale has 0 words" in html
     verdict = Verdict.objects.get()
     assert verdict.status == "draft"
     assert f'name="version" value="{verdict.version}"' in html  # the next save is not a conflict

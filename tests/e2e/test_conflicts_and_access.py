@@ -18,7 +18,7 @@ els => els
   .filter(el => el.type !== 'hidden' && !el.closest('template') && !el.closest('[hidden]'))
   .filter(el => !(el.labels && el.labels.length) && !el.getAttribute('aria-label')
                 && !el.getAttribute('aria-labelledby')
-                && !(el.tagName === 'BUTTON' && el.innerText.trim()))
+                && !(el.tagName === 'BUTTON' && el.textContent.trim()))
   .map(el => el.outerHTML.slice(0, 120))
 """
 
@@ -45,7 +45,7 @@ def test_two_browsers_editing_one_verdict_keep_both_versions(live_server, browse
     expect(first.get_by_text("Draft saved.")).to_be_visible()
 
     second.get_by_role("button", name="Save draft").click()
-    alert = second.get_by_role("alert").filter(has_text="Someone else saved this verdict")
+    alert = second.locator(".conflict[role=alert]").filter(has_text="saved in another tab")
     expect(alert).to_contain_text("Summary from the first window")
     expect(second.get_by_label("Claim reviewed (summary)")).to_have_value(
         "Summary from the second window"

@@ -9,7 +9,7 @@ from playwright.sync_api import Page, expect
 
 from claims.models import Claim, Verdict
 from claims.services import article_ingest, article_split
-from tests.claims.factories import make_user
+from tests.claims.factories import RATIONALE, make_user
 from tests.conftest import ARTIFACTS, SEEDS
 
 pytestmark = pytest.mark.e2e
@@ -33,7 +33,9 @@ def test_triage_verdict_changes_requested_revision_and_approval(live_server, bro
     reviewer = make_user("rita", "Reviewer")
     editor = make_user("eddie", "Editor")
     body = (SEEDS / "002_3f0e6f51c097b80d.txt").read_text(encoding="utf-8")
-    article = article_ingest(body=body, publisher="Demo Daily").article
+    article = article_ingest(
+        body=body, publisher="Demo Daily", source_url="https://demo-daily.example/markets"
+    ).article
     article_split(article_id=article.pk)
     base = live_server.url
 
@@ -93,11 +95,15 @@ def test_triage_verdict_changes_requested_revision_and_approval(live_server, bro
     rita.keyboard.press("Enter")
     expect(rita.get_by_role("heading", name="Verdict")).to_be_visible()
     shot(rita, "12-claim-panel")
+    # Who made the claim: the checklist asks for it before the verdict can be submitted.
+    Claim.objects.filter(pk=first_id).update(
+        claimant="Shanghai Stock Exchange", claimant_type="Organization"
+    )
     rita.get_by_role("link", name="Write verdict").click()
     rita.get_by_label("Rating").select_option(label="Mostly false")
     summary = edited.rstrip(".")[:75]
     rita.get_by_label("Claim reviewed (summary)").fill(summary)
-    rita.get_by_label("Rationale").fill("The exchange's **published** figures differ.")
+    rita.get_by_label("Rationale").fill(RATIONALE)
     rita.get_by_label("URL", exact=True).fill("https://www.sse.com.cn/market/stockdata/")
     rita.get_by_label("Title", exact=True).fill("Shanghai Stock Exchange market data")
     rita.get_by_role("button", name="Add citation").click()
@@ -105,6 +111,19 @@ def test_triage_verdict_changes_requested_revision_and_approval(live_server, bro
     second.get_by_label("URL", exact=True).fill("https://www.reuters.com/markets/commodities/")
     second.get_by_label("Stance").select_option("context")
     shot(rita, "13-verdict-form")
+    rita.get_by_role("button", name="Submit for approval").click()
+    # The draft is kept, and every missing piece is listed at the top with a link to its field.
+    summary_box = rita.get_by_role("alert").filter(has_text="cannot be submitted yet")
+    expect(summary_box).to_contain_text("Citation 1 needs its publisher.")
+    expect(summary_box).to_contain_text("Citation 2 needs a title.")
+    shot(rita, "13b-verdict-checklist-errors")
+    first_citation = rita.locator("[data-citation]").nth(0)
+    first_citation.get_by_label("Publisher").fill("Shanghai Stock Exchange")
+    first_citation.get_by_label("Archived URL").fill("https://archive.ph/sse-2025")
+    first_citation.get_by_label("Primary source").check()
+    second.get_by_label("Title", exact=True).fill("Commodities coverage")
+    second.get_by_label("Publisher").fill("Reuters")
+    second.get_by_label("Archived URL").fill("https://archive.ph/reuters-2025")
     rita.get_by_role("button", name="Submit for approval").click()
     expect(rita.get_by_text("Verdict submitted for approval.")).to_be_visible()
     verdict = Verdict.objects.get()
@@ -128,7 +147,7 @@ def test_triage_verdict_changes_requested_revision_and_approval(live_server, bro
     expect(rita.get_by_text("Name the year of the exchange figures.")).to_be_visible()
     shot(rita, "16-my-work")
     rita.get_by_role("link", name="Revise").click()
-    rita.get_by_label("Rationale").fill("The exchange's **published** figures for 2025 differ.")
+    rita.get_by_label("Rationale").fill(RATIONALE + " The exchange's figures for 2025 differ.")
     rita.get_by_role("button", name="Submit for approval").click()
     expect(rita.get_by_text("Verdict submitted for approval.")).to_be_visible()
 

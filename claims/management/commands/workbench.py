@@ -8,9 +8,57 @@ import subprocess
 import sys
 import time
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
+
+# Hosts that mean "every interface": the server answers at any of the machine's addresses.
+WILDCARD_HOSTS = {"0.0.0.0", "::", "[::]"}
+DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def served_url(host: str, port: int) -> str:
+    """Return the address `runserver host:port` answers at, as a browser would write it."""
+    name = "127.0.0.1" if host in WILDCARD_HOSTS else host
+    if ":" in name and not name.startswith("["):
+        name = f"[{name}]"  # an IPv6 address
+    return f"http://{name}:{port}"
+
+
+def _answers_at(site_url: str, host: str, port: int) -> bool:
+    """True when SITE_URL names the address being served (any host, on a wildcard bind)."""
+    parts = urlsplit(site_url)
+    try:
+        site_port = parts.port or DEFAULT_PORTS.get(parts.scheme)
+    except ValueError:  # a port that is not a number
+        return False
+    if parts.scheme != "http" or site_port != port:
+        return False
+    return host in WILDCARD_HOSTS or (parts.hostname or "") == host.strip("[]").lower()
+
+
+def site_url_for(configured: str, host: str, port: int) -> tuple[str, str]:
+    """Return the SITE_URL to serve with, and a warning to print ("" when there is none).
+
+    ClaimReview urls, report links, the sitemap and the feed are built from SITE_URL: unset, it
+    must follow the served address, or `PORT=8080 make run` would publish links to :8000.
+    """
+    served = served_url(host, port)
+    if not configured:
+        if host in WILDCARD_HOSTS:
+            return served, (
+                f"Serving on every interface: public links say {served}. Set SITE_URL to the "
+                "address readers use."
+            )
+        return served, ""
+    if _answers_at(configured, host, port):
+        return configured, ""
+    return configured, (
+        f"SITE_URL is {configured} but the workbench serves at {served}: ClaimReview urls, "
+        "report links, the sitemap and the feed will point there. That is right behind a proxy "
+        "that serves SITE_URL; otherwise unset SITE_URL or correct it."
+    )
 
 
 def redis_answers(url: str) -> bool:
@@ -31,6 +79,10 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, port: int, host: str, **options: Any) -> None:
         env = dict(os.environ)
+        # Both the web server and the worker (which builds exports) need the same address.
+        env["SITE_URL"], warning = site_url_for(os.environ.get("SITE_URL", ""), host, port)
+        if warning:
+            self.stdout.write(self.style.WARNING(warning))
         broker = settings.CELERY_BROKER_URL
         if broker.startswith("redis") and not redis_answers(broker):
             folder = settings.CELERY_BROKER_FOLDER
@@ -67,8 +119,9 @@ class Command(BaseCommand):
             [python, manage, "runserver", f"{host}:{port}", "--noreload"], env=env
         )
         self.stdout.write(
-            self.style.SUCCESS(f"Factcheck Workbench: http://{host}:{port}/  (Ctrl-C stops)")
+            self.style.SUCCESS(f"Factcheck Workbench: {served_url(host, port)}/  (Ctrl-C stops)")
         )
+        self.stdout.write(f"Public address (SITE_URL): {env['SITE_URL']}")
         children = [worker, web]
 
         def stop(*_: object) -> None:

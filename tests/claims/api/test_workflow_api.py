@@ -8,10 +8,17 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.db import connection
+from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from claims.models import Claim, HistoryEvent, Rating, Verdict
-from tests.claims.factories import make_article, make_claim, make_user, submitted_verdict
+from tests.claims.factories import (
+    RATIONALE,
+    make_article,
+    make_claim,
+    make_user,
+    submitted_verdict,
+)
 
 
 def api_for(user: User) -> APIClient:
@@ -85,10 +92,33 @@ def test_verdict_lifecycle_over_the_api(rita: User, eddie: User) -> None:
     assert stale.status_code == 409
     assert stale.json()["current"]["rationale"] == "USGS 2025 lists 12."
 
+    # The checklist names every field still missing, each under its own key.
+    incomplete = api.post(
+        f"/api/verdicts/{verdict['id']}/submit/", {"version": version}, format="json"
+    )
+    assert incomplete.status_code == 400
+    problems = incomplete.json()
+    assert "rationale" in problems and "citations.0.publisher" in problems
+    assert "citations.1.title" in problems and "citations.1.archived_url" in problems
+    complete = [
+        {
+            **CITATIONS[0],
+            "publisher": "USGS",
+            "is_primary": True,
+            "archived_url": "https://web.archive.org/web/2025/https://pubs.usgs.gov/mcs2025.pdf",
+        },
+        {**CITATIONS[1], "title": "Minerals story", "archived_url": "https://archive.ph/x1"},
+    ]
+    version = api.patch(
+        f"/api/verdicts/{verdict['id']}/",
+        {"rationale": RATIONALE, "citations": complete, "version": version},
+        format="json",
+    ).json()["version"]
     submitted = api.post(
         f"/api/verdicts/{verdict['id']}/submit/", {"version": version}, format="json"
     )
     assert submitted.status_code == 200 and submitted.json()["status"] == "submitted"
+    assert Verdict.objects.get(pk=verdict["id"]).citations.filter(is_primary=True).count() == 1
     version = submitted.json()["version"]
 
     forbidden = api.post(
@@ -225,22 +255,44 @@ def test_upload_of_an_unsupported_file_is_415_and_text_file_works(rita: User) ->
 
     api = api_for(rita)
     bad = api.post(
-        "/api/articles/", {"file": SimpleUploadedFile("a.pdf", b"%PDF-1.7")}, format="multipart"
+        "/api/articles/upload/",
+        {"file": SimpleUploadedFile("a.pdf", b"%PDF-1.7")},
+        format="multipart",
     )
     assert bad.status_code == 415
     good = api.post(
-        "/api/articles/",
+        "/api/articles/upload/",
         {"file": SimpleUploadedFile("a.txt", b"Exports fell 21% in May, officials said.")},
         format="multipart",
     )
     assert good.status_code == 201 and good.json()["status"] == "queued"
+    assert good["Location"] == f"http://testserver/api/articles/{good.json()['id']}/"
     xml = api.post("/api/articles/", b"<a/>", content_type="application/xml")
     assert xml.status_code == 415
+    # JSON in: a form-encoded article is refused, not half-read.
+    form = api.post("/api/articles/", {"body": "Exports fell."}, format="multipart")
+    assert form.status_code == 415
+
+
+def test_a_verdict_sent_as_a_form_is_refused_instead_of_losing_its_citations(
+    rita: User,
+) -> None:
+    claim = make_claim()
+    response = api_for(rita).post(
+        f"/api/claims/{claim.pk}/verdicts/",
+        {"summary": "A summary", "citations": "https://example.org"},
+        format="multipart",
+    )
+    assert response.status_code == 415
+    assert not Verdict.objects.exists()
 
 
 def test_users_manage_their_own_tokens(rita: User) -> None:
     api = api_for(rita)
+    me = api.get("/api/me/").json()
+    assert me == {"id": rita.pk, "username": "rita", "roles": ["Reviewer"]}
     old = api.get("/api/me/token/").json()["token"]
+    assert api.get("/api/me/token/").json()["token"] == old  # reading changes nothing
     new = api.post("/api/me/token/").json()["token"]
     assert new != old
     assert api.get("/api/ratings/").status_code == 401  # the old token stopped working
@@ -248,6 +300,10 @@ def test_users_manage_their_own_tokens(rita: User) -> None:
     fresh.credentials(HTTP_AUTHORIZATION=f"Token {new}")
     assert fresh.delete("/api/me/token/").status_code == 204
     assert fresh.get("/api/ratings/").status_code == 401
+    session = APIClient()
+    session.force_login(rita)
+    assert session.get("/api/me/token/").status_code == 404  # no token, and none made by a GET
+    assert not Token.objects.filter(user=rita).exists()
 
 
 def test_user_without_a_role_gets_403_everywhere(db: None) -> None:
