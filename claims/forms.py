@@ -89,7 +89,6 @@ class ClaimEditForm(forms.Form):
         label="Claimant is a",
         choices=[("", "Choose…"), *ClaimantType.choices],
         required=False,
-        initial=ClaimantType.PERSON,
     )
     claimant_url = forms.URLField(
         label="Claimant's web page",
@@ -133,6 +132,8 @@ class CommentForm(forms.Form):
 
 
 class VerdictForm(forms.Form):
+    # Which verdict, at which version, the page was opened on: empty when there was none yet.
+    verdict = forms.IntegerField(widget=forms.HiddenInput, required=False)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     rating = forms.ModelChoiceField(
         queryset=Rating.objects.all(),

@@ -106,7 +106,16 @@ def md_markdown(text: str) -> str:
     opened in a Markdown viewer must not run a reviewer's markup.
     """
     lines = text.replace("\r\n", "\n").replace("\r", "\n").strip("\n")
-    return _RAW_HTML.sub("&lt;", lines)
+    lines = _RAW_HTML.sub("&lt;", lines)
+    # Links keep only the schemes the HTML report keeps (nh3): a `javascript:` target becomes
+    # inert text, in inline links and autolinks alike.
+    return _UNSAFE_LINK.sub(lambda m: m.group(0).replace(m.group("scheme"), "unsafe-link"), lines)
+
+
+# `](scheme:` or `<scheme:` whose scheme is not http(s) or mailto.
+_UNSAFE_LINK = re.compile(
+    r"(?:\]\(\s*|<)(?P<scheme>(?!(?:https?|mailto):)[A-Za-z][A-Za-z0-9+.-]*:)", re.I
+)
 
 
 def md_url(url: str) -> str:

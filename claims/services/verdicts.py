@@ -206,13 +206,26 @@ def verdict_save_draft(
     data: VerdictInput,
     verdict: Verdict | None = None,
     version: int | None = None,
+    opened: int | None = None,
 ) -> Verdict:
-    """Create the draft verdict on a claim (`verdict` None) or update `verdict` at `version`.
+    """Create the draft verdict on a claim, or update `verdict` at `version`.
 
-    A draft may be incomplete; only what cannot be stored is refused. Creating a verdict that
-    someone else created meanwhile is a conflict that carries theirs, never an overwrite.
+    A screen passes `opened`, the id of the verdict it was opened on (None: there was none),
+    and the claim's open verdict is looked up here: a page opened on one verdict never writes
+    to another (a correction opened since, say). A draft may be incomplete; only what cannot be
+    stored is refused. Creating a verdict someone created meanwhile is a conflict that carries
+    theirs, never an overwrite.
     """
     require(author, Action.WRITE_VERDICT)
+    if verdict is None and opened is not None:
+        current = _open_verdict(claim)
+        if current is None or current.pk != opened:
+            raise InvalidTransition(
+                "The verdict this page was opened on is no longer the one being written "
+                "(it was submitted, published or replaced since). Nothing was saved; your text "
+                "is still in the form: reload to see the verdict as it is now."
+            )
+        verdict = current
     errors = _validate(data)
     if errors:
         raise VerdictInvalid(errors)

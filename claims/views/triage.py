@@ -25,7 +25,6 @@ from claims.models import (
     OPEN_VERDICT_STATES,
     Article,
     Claim,
-    ClaimantType,
     HistoryEvent,
     Tag,
     Verdict,
@@ -401,7 +400,8 @@ def _claim_form(claim: Claim) -> ClaimEditForm:
             "kind": claim.kind,
             "tags": ", ".join(t.name for t in claim.tags.all()),
             "claimant": claim.claimant,
-            "claimant_type": claim.claimant_type or ClaimantType.PERSON,
+            # Blank stays blank ("Choose…"): saving a tag must not decide who made the claim.
+            "claimant_type": claim.claimant_type,
             "claimant_url": claim.claimant_url,
             "claim_date": claim.claim_date,
         }

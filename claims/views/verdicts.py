@@ -36,6 +36,7 @@ def _initial(verdict: Verdict | None) -> tuple[dict[str, Any], list[dict[str, An
         return {"version": None}, []
     return (
         {
+            "verdict": verdict.pk,
             "version": verdict.version,
             "rating": verdict.rating_id,
             "summary": verdict.summary,
@@ -145,15 +146,13 @@ def verdict_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if not (form.is_valid() and citations.is_valid()):
         return render(request, "claims/verdict_form.html", context, status=400)
     data = VerdictInput.from_data({**form.cleaned_data, "citations": citations.cleaned_data})
-    version = form.cleaned_data["version"]
     try:
-        # No version in the form: the page was opened before any verdict existed.
         saved = services.verdict_save_draft(
             claim=claim,
             author=user,
             data=data,
-            verdict=verdict if version is not None else None,
-            version=version,
+            opened=form.cleaned_data["verdict"],
+            version=form.cleaned_data["version"],
         )
     except VersionConflict as exc:
         current: Verdict = exc.current
@@ -171,7 +170,7 @@ def verdict_edit(request: HttpRequest, pk: int) -> HttpResponse:
         if not theirs:
             # Carry their version, so saving again is a deliberate choice to keep this text.
             bound = request.POST.copy()
-            bound["version"] = str(current.version)
+            bound["verdict"], bound["version"] = str(current.pk), str(current.version)
             context.update(
                 form=VerdictForm(bound), citations=CitationFormSet(bound, prefix="citations")
             )
@@ -207,7 +206,7 @@ def verdict_edit(request: HttpRequest, pk: int) -> HttpResponse:
     except WorkflowError as exc:
         # The draft is saved: show the form again, at its new version, with every problem.
         bound = request.POST.copy()
-        bound["version"] = str(saved.version)
+        bound["verdict"], bound["version"] = str(saved.pk), str(saved.version)
         form, citations = VerdictForm(bound), CitationFormSet(bound, prefix="citations")
         form.is_valid()
         citations.is_valid()

@@ -54,9 +54,10 @@ def test_two_tabs_creating_one_verdict_keep_both_texts(rita: User) -> None:
     assert 'value="Text from tab B"' in html  # and B's is still in the form
     verdict = Verdict.objects.get()
     assert f'name="version" value="{verdict.version}"' in html
+    assert f'name="verdict" value="{verdict.pk}"' in html
 
     # Saving again is now a deliberate choice, and works.
-    again = {**tab_b, "version": str(verdict.version)}
+    again = {**tab_b, "verdict": str(verdict.pk), "version": str(verdict.version)}
     assert client.post(f"/claims/{claim.pk}/verdict/", again).status_code == 302
     assert Verdict.objects.get().summary == "Text from tab B"
 
@@ -118,7 +119,7 @@ def test_a_draft_saves_incomplete_and_submit_lists_every_missing_field(rita: Use
     verdict = Verdict.objects.get()
     assert [c.title for c in verdict.citations.all()] == ["Customs statistics"]
 
-    form["version"] = str(verdict.version)
+    form["verdict"], form["version"] = str(verdict.pk), str(verdict.version)
     response = client_for(rita).post(f"/claims/{claim.pk}/verdict/", {**form, "submit": "1"})
     html = response.content.decode()
     assert response.status_code == 400
@@ -341,3 +342,25 @@ def test_the_extractor_suggests_a_claimant_that_a_reviewer_confirms(rita: User) 
     )
     verdict.refresh_from_db()
     assert services.verdict_submit(verdict=verdict, actor=rita).status == "submitted"
+
+
+def test_a_stale_tab_never_writes_into_a_correction_opened_since(rita: User, eddie: User) -> None:
+    claim = make_claim()
+    draft = services.verdict_save_draft(claim=claim, author=rita, data=good_input())
+    stale_tab = {
+        **EMPTY_FORMSET,
+        "verdict": str(draft.pk),
+        "version": str(draft.version + 1),
+        "summary": "Old text from a forgotten tab",
+        "save": "1",
+    }
+    submitted = services.verdict_submit(verdict=draft, actor=rita)
+    first = services.verdict_approve(verdict=submitted, editor=eddie)
+    correction = services.verdict_correction_open(verdict=first, actor=rita, note="Year")
+    # The correction happens to be at the version the stale tab carries.
+    Verdict.objects.filter(pk=correction.pk).update(version=draft.version + 1)
+
+    response = client_for(rita).post(f"/claims/{claim.pk}/verdict/", stale_tab)
+    assert response.status_code == 400
+    assert "no longer the one being written" in response.content.decode()
+    assert Verdict.objects.get(pk=correction.pk).correction_note == "Year"

@@ -190,7 +190,8 @@ def test_verdict_form_saves_a_draft_with_two_citations_then_submits(rita: User) 
     verdict = Verdict.objects.get()
     assert verdict.status == "draft" and verdict.citations.count() == 2
     response = client.post(
-        f"/claims/{claim.pk}/verdict/", {**form, "version": verdict.version, "submit": "1"}
+        f"/claims/{claim.pk}/verdict/",
+        {**form, "verdict": verdict.pk, "version": verdict.version, "submit": "1"},
     )
     assert response.status_code == 302
     verdict.refresh_from_db()
@@ -211,6 +212,7 @@ def test_two_browsers_editing_one_verdict_lose_nothing(rita: User) -> None:
         "citations-INITIAL_FORMS": "0",
         "citations-MIN_NUM_FORMS": "0",
         "citations-MAX_NUM_FORMS": "1000",
+        "verdict": verdict.pk,
         "version": verdict.version,
     }
     tab_one, tab_two = client_for(rita), client_for(rita)
@@ -252,6 +254,7 @@ def test_requested_changes_reach_the_reviewer_on_their_next_visit(rita: User, ed
         {
             "decision": "request_changes",
             "note": "Add the 2025 USGS figure",
+            "verdict": verdict.pk,
             "version": verdict.version,
         },
     )

@@ -11,6 +11,7 @@ from django.db import connection
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from claims import services
 from claims.models import Claim, HistoryEvent, Rating, Verdict
 from tests.claims.factories import (
     RATIONALE,
@@ -360,3 +361,12 @@ def test_create_demo_users_and_issue_token_work_for_scripts(
     client = api_for(User.objects.get(username="editor"))
     assert client.get("/api/ratings/").json()[0]["label"] == Rating.objects.first().label  # type: ignore[union-attr]
     assert HistoryEvent.objects.count() == 0 and Verdict.objects.count() == 0
+
+
+def test_the_api_filters_by_someone_who_has_left_the_desk(rita: User, eddie: User) -> None:
+    claim = make_claim()
+    services.claim_assign(claim=claim, actor=eddie, assignee=rita, version=claim.version)
+    rita.groups.clear()  # rita left: no longer in the queue's menu of people
+    listed = api_for(eddie).get(f"/api/claims/?assignee={rita.pk}").json()["results"]
+    assert [c["id"] for c in listed] == [claim.pk]
+    assert api_for(eddie).get("/api/claims/?assignee=someone").status_code == 400

@@ -439,3 +439,22 @@ def test_article_pdf_is_built_once_per_version_and_rebuilt_when_a_verdict_or_cla
     assert len(builds) == 4 and builds[-1].startswith("Internal")
     download(client, url)
     assert len(builds) == 4
+
+
+def test_markdown_export_keeps_no_script_links_from_a_rationale() -> None:
+    from markdown_it import MarkdownIt
+
+    from claims.reports.render import md_markdown
+
+    text = (
+        "[x](javascript:alert(1)) <javascript:alert(2)> [src](https://usgs.gov) [m](mailto:a@b.org)"
+    )
+    tokens = MarkdownIt("commonmark").parseInline(md_markdown(text))
+    hrefs = [
+        child.attrs["href"]
+        for token in tokens
+        for child in token.children or []
+        if child.type == "link_open"
+    ]
+    assert "https://usgs.gov" in hrefs and "mailto:a@b.org" in hrefs
+    assert not any(str(h).lower().startswith("javascript") for h in hrefs)
