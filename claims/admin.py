@@ -46,8 +46,10 @@ class SingletonAdmin(admin.ModelAdmin):
         return False
 
 
+# Articles, claims and comments change in the workbench, where every change is versioned and
+# lands in the history; an edit here would be neither, and would slip past open forms.
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(ReadOnlyAdmin):
     list_display = ["title", "status", "publisher", "published_at", "created_at"]
     list_filter = ["status"]
     search_fields = ["title", "publisher", "source_url"]
@@ -62,7 +64,7 @@ class ArticleAdmin(admin.ModelAdmin):
 
 
 @admin.register(Claim)
-class ClaimAdmin(admin.ModelAdmin):
+class ClaimAdmin(ReadOnlyAdmin):
     list_display = ["claim_text", "article", "kind", "score", "status", "assignee"]
     list_filter = ["status", "kind", "checkworthy"]
     search_fields = ["claim_text", "text"]
@@ -131,7 +133,7 @@ class TagAdmin(admin.ModelAdmin):
 
 
 @admin.register(Comment)
-class CommentAdmin(admin.ModelAdmin):
+class CommentAdmin(ReadOnlyAdmin):
     list_display = ["claim", "author", "created_at"]
     raw_id_fields = ["claim", "author"]
 

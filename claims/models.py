@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -89,6 +90,53 @@ class ClaimQuerySet(models.QuerySet["Claim"]):
             comments__isnull=True,
             tags__isnull=True,
         )
+
+
+@dataclass(frozen=True)
+class PublishedArticle:
+    title: str
+    source_url: str
+    publisher: str
+    published_at: date | None
+
+
+@dataclass(frozen=True)
+class PublishedClaim:
+    """What a review published about the claim: kept as it was, whatever is edited later."""
+
+    claim_text: str
+    claimant: str
+    claimant_type: str
+    claimant_url: str
+    said_on: date | None
+    article: PublishedArticle
+
+    def get_claimant_type_display(self) -> str:
+        return str(dict(ClaimantType.choices).get(self.claimant_type, ""))
+
+    def as_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["said_on"] = self.said_on.isoformat() if self.said_on else None
+        published = self.article.published_at
+        data["article"]["published_at"] = published.isoformat() if published else None
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> PublishedClaim:
+        article = dict(data["article"])
+        when = article.pop("published_at")
+        return cls(
+            claim_text=data["claim_text"],
+            claimant=data["claimant"],
+            claimant_type=data["claimant_type"],
+            claimant_url=data["claimant_url"],
+            said_on=_day(data["said_on"]),
+            article=PublishedArticle(**article, published_at=_day(when)),
+        )
+
+
+def _day(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
 
 
 class VerdictQuerySet(models.QuerySet["Verdict"]):
@@ -247,6 +295,23 @@ class Claim(models.Model):
         """When the claim was made: its own date, else the day its article was published."""
         return self.claim_date or self.article.published_at
 
+    def public_record(self) -> PublishedClaim:
+        """What a review approved now would publish about this claim and its article."""
+        article = self.article
+        return PublishedClaim(
+            claim_text=self.claim_text,
+            claimant=self.claimant,
+            claimant_type=self.claimant_type,
+            claimant_url=self.claimant_url,
+            said_on=self.said_on,
+            article=PublishedArticle(
+                title=article.title,
+                source_url=article.source_url,
+                publisher=article.publisher,
+                published_at=article.published_at,
+            ),
+        )
+
 
 class Rating(models.Model):
     """One step of the rating scale, editable by admins."""
@@ -298,6 +363,10 @@ class Verdict(models.Model):
     correction_note = models.TextField(
         blank=True, help_text="What changed and why: published with the correction."
     )
+    # The claim and article as approved (PublishedClaim.as_json): the public page and the
+    # ClaimReview show this, so a later edit of the claim changes nothing published until a
+    # correction is approved, and each earlier version shows what it said.
+    published_claim = models.JSONField(default=dict, blank=True, editable=False)
     version = models.PositiveIntegerField(default=1)
     submitted_at = models.DateTimeField(null=True, blank=True)
     approved_at = models.DateTimeField(null=True, blank=True)
@@ -353,6 +422,13 @@ class Verdict(models.Model):
 
     def is_editable(self) -> bool:
         return self.status in {VerdictStatus.DRAFT, VerdictStatus.CHANGES_REQUESTED}
+
+    @property
+    def record(self) -> PublishedClaim:
+        """The claim as this verdict published it; as it is now for one not yet approved."""
+        if self.published_claim:
+            return PublishedClaim.from_json(self.published_claim)
+        return self.claim.public_record()
 
 
 class Citation(models.Model):

@@ -18,7 +18,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
-from claims.models import Claim, ClaimantType, Rating, SiteSettings, Verdict
+from claims.models import ClaimantType, PublishedClaim, Rating, SiteSettings, Verdict
 
 CLAIM_REVIEWED_MAX = 75
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
@@ -47,7 +47,7 @@ def rating_bounds() -> tuple[int, int]:
     return (min(values), max(values)) if values else (1, 5)
 
 
-def claimant(claim: Claim) -> dict[str, Any] | None:
+def claimant(claim: PublishedClaim) -> dict[str, Any] | None:
     """Who made the claim, as a schema.org Person or Organization; None when nobody is named."""
     name = claim.claimant.strip()
     if not name:
@@ -58,7 +58,7 @@ def claimant(claim: Claim) -> dict[str, Any] | None:
     return person
 
 
-def item_reviewed(claim: Claim) -> dict[str, Any]:
+def item_reviewed(claim: PublishedClaim) -> dict[str, Any]:
     """The Claim: who said it, when, and the article's public address where it appeared.
 
     The article's publisher is not the claimant (a newspaper quoting a minister did not make the
@@ -104,7 +104,7 @@ def claim_review(
         "author": organisation,
         "datePublished": (verdict.first_published_at or approved).date().isoformat(),
         "reviewRating": review_rating,
-        "itemReviewed": item_reviewed(verdict.claim),
+        "itemReviewed": item_reviewed(verdict.record),
     }
     if verdict.is_correction:
         document["dateModified"] = approved.date().isoformat()

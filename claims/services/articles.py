@@ -18,8 +18,9 @@ from django.utils import timezone
 from claims import extraction
 from claims.errors import VersionConflict, WorkflowError
 from claims.ingest import IngestError, check_body
-from claims.models import Article, Claim, HistoryEvent, content_hash
+from claims.models import Article, Claim, HistoryEvent, Verdict, content_hash
 from claims.permissions import Action, require
+from claims.services.history import refuse_while_under_review
 
 logger = logging.getLogger(__name__)
 
@@ -339,6 +340,7 @@ def article_update_details(
             )
         changes = {f: v for f, v in wanted.items() if getattr(current, f) != v}
         if changes:
+            refuse_while_under_review(Verdict.objects.filter(claim__article_id=article.pk))
             Article.objects.filter(pk=article.pk).update(**changes, updated_at=timezone.now())
         for field, new in changes.items():
             HistoryEvent.objects.create(

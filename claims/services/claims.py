@@ -15,7 +15,12 @@ from claims.errors import InvalidTransition, VersionConflict, WorkflowError
 from claims.models import Article, Claim, ClaimantType, Comment, HistoryEvent, Tag, Verdict
 from claims.permissions import Action, Role, require, roles_of
 from claims.services.articles import is_web_url
-from claims.services.history import record, require_version, save_versioned
+from claims.services.history import (
+    record,
+    refuse_while_under_review,
+    require_version,
+    save_versioned,
+)
 
 MAX_TAGS = 20
 
@@ -112,6 +117,10 @@ def _require_versions(claims: list[Claim], versions: Mapping[int, int] | None) -
         )
 
 
+# What a review publishes about the claim (see Claim.public_record).
+PUBLISHED_FIELDS = {"claim_text", "claimant", "claimant_type", "claimant_url", "claim_date"}
+
+
 def claim_edit(
     *,
     claim: Claim,
@@ -149,6 +158,8 @@ def claim_edit(
         if kind not in Claim.Kind.values:
             raise WorkflowError(f"Unknown claim type {kind!r}.")
         changes["kind"] = kind
+    if set(changes) & PUBLISHED_FIELDS:
+        refuse_while_under_review(Verdict.objects.filter(claim_id=claim.pk))
     new_tags = None
     if tags is not None:
         new_tags = sorted({" ".join(t.split()).lower()[:60] for t in tags if t.strip()})

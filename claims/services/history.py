@@ -6,10 +6,10 @@ from typing import Any, TypeVar
 
 from django.contrib.auth.models import User
 from django.db import models
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
-from claims.errors import VersionConflict
+from claims.errors import InvalidTransition, VersionConflict
 from claims.models import Claim, HistoryEvent, Verdict
 
 M = TypeVar("M", Claim, Verdict)
@@ -73,3 +73,13 @@ def record(
         to_state=str(to_state)[:40],
         note=note,
     )
+
+
+def refuse_while_under_review(verdicts: QuerySet[Verdict]) -> None:
+    """Keep what an editor is judging still: they approve the claim as they saw it."""
+    if verdicts.filter(status=Verdict.Status.SUBMITTED).exists():
+        raise InvalidTransition(
+            "An editor is reviewing a verdict on this claim: what it will publish (the claim "
+            "text, claimant, date and the article's details) is locked until they approve it "
+            "or send it back."
+        )

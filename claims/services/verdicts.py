@@ -633,6 +633,8 @@ def verdict_approve(*, verdict: Verdict, editor: User, version: int | None = Non
                     approver=editor,
                     approved_at=now,
                     review_note="",
+                    # What the public sees of the claim from now on, until a correction.
+                    published_claim=verdict.claim.public_record().as_json(),
                 )
         except IntegrityError:
             raise InvalidTransition("This claim already has an approved verdict.") from None

@@ -64,7 +64,7 @@ def render_public(
 
 def describe(verdict: Verdict) -> str:
     """One plain sentence for link previews: who said what, and the rating."""
-    claim = verdict.claim
+    claim = verdict.record
     said = f"{claim.claimant} said: " if claim.claimant else ""
     rating = verdict.rating.label if verdict.rating else ""
     text = f"{rating}. {said}“{claim.claim_text}”" if rating else f"{said}“{claim.claim_text}”"
@@ -117,8 +117,8 @@ def public_review(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "lineage": lineage,
             "verdict": verdict,
-            "claim": verdict.claim,
-            "article": verdict.claim.article,
+            "claim": verdict.record,
+            "article": verdict.record.article,
             "document": document,
             "json_ld": json_for_script(document),
             "description": describe(verdict),
@@ -143,8 +143,8 @@ def review_version(request: HttpRequest, pk: int, verdict_id: int) -> HttpRespon
         {
             "lineage": lineage,
             "verdict": version,
-            "claim": version.claim,
-            "article": version.claim.article,
+            "claim": version.record,
+            "article": version.record.article,
             "current_url": reverse("public_review", args=[lineage.public_id]),
         },
     )
@@ -207,7 +207,7 @@ class ReviewFeed(Feed):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         verdict = kwargs["item"]
-        return {"verdict": verdict, "claim": verdict.claim}
+        return {"verdict": verdict, "claim": verdict.record}
 
 
 review_feed = login_not_required(ReviewFeed())

@@ -329,3 +329,16 @@ def test_the_editorial_checklist_is_one_row_edited_in_the_admin(root: Client) ->
     checklist.refresh_from_db()
     assert checklist.min_rationale_words == 50
     assert not checklist.require_primary_source
+
+
+@pytest.mark.django_db
+def test_the_admin_cannot_rewrite_a_claim_or_its_article(root: Client) -> None:
+    claim = make_claim()
+    for url in [
+        f"/admin/claims/claim/{claim.pk}/change/",
+        f"/admin/claims/article/{claim.article_id}/change/",
+    ]:
+        assert root.get(url).status_code == 200, url  # readable
+        assert root.post(url, {"claim_text": "Rewritten", "title": "Rewritten"}).status_code == 403
+    fresh = Claim.objects.select_related("article").get(pk=claim.pk)
+    assert fresh.claim_text == claim.claim_text and fresh.article.title == claim.article.title

@@ -4,11 +4,20 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth.models import User
+from django.test import Client
 from rest_framework.test import APIClient
 
 from claims import services
 from claims.errors import InvalidTransition, NotAllowed, VersionConflict
-from claims.models import Citation, Comment, EditorialChecklist, HistoryEvent, Rating, Verdict
+from claims.models import (
+    Citation,
+    Claim,
+    Comment,
+    EditorialChecklist,
+    HistoryEvent,
+    Rating,
+    Verdict,
+)
 from claims.services.verdicts import VerdictIncomplete, blocking
 from tests.claims.factories import (
     client_for,
@@ -364,3 +373,59 @@ def test_a_stale_tab_never_writes_into_a_correction_opened_since(rita: User, edd
     assert response.status_code == 400
     assert "no longer the one being written" in response.content.decode()
     assert Verdict.objects.get(pk=correction.pk).correction_note == "Year"
+
+
+def test_the_public_record_keeps_what_was_approved_until_a_correction(
+    rita: User, eddie: User, erin: User
+) -> None:
+    first = published(rita, eddie)
+    claim = Claim.objects.get(pk=first.claim_id)
+    services.claim_edit(
+        claim=claim, actor=rita, version=claim.version, claimant="Someone Else", claim_text="New"
+    )
+    page = Client().get(f"/reviews/{first.pk}/").content.decode()
+    # The public page still says what the editor approved.
+    assert "Senator Jane Doe" in page and "Someone Else" not in page
+
+    correction = services.verdict_correction_open(verdict=first, actor=rita, note="Claimant")
+    correction.correction_note = "The claim was made by Someone Else."
+    correction.save()
+    services.verdict_approve(
+        verdict=services.verdict_submit(verdict=correction, actor=rita), editor=erin
+    )
+    page = Client().get(f"/reviews/{first.pk}/").content.decode()
+    assert "Someone Else" in page
+    earlier = Client().get(f"/reviews/{first.pk}/versions/{first.pk}/").content.decode()
+    assert "Senator Jane Doe" in earlier and "Someone Else" not in earlier
+
+
+def test_what_an_editor_is_judging_cannot_change_under_them(rita: User) -> None:
+    claim = make_claim()
+    submitted_verdict(claim, rita)
+    claim = Claim.objects.get(pk=claim.pk)
+    with pytest.raises(InvalidTransition, match="locked"):
+        services.claim_edit(claim=claim, actor=rita, version=claim.version, claimant="Other")
+    article = claim.article
+    with pytest.raises(InvalidTransition, match="locked"):
+        services.article_update_details(
+            article=article,
+            actor=rita,
+            seen=article.updated_at,
+            source_url="https://elsewhere.example/",
+            publisher=article.publisher,
+            published_at=article.published_at,
+        )
+    # Tags are not published: still editable.
+    services.claim_edit(claim=claim, actor=rita, version=claim.version, tags=["minerals"])
+
+
+def test_a_correction_by_an_editor_keeps_the_reviewers_byline(
+    rita: User, eddie: User, erin: User
+) -> None:
+    first = published(rita, eddie)
+    correction = services.verdict_correction_open(verdict=first, actor=erin, note="Year")
+    services.verdict_approve(
+        verdict=services.verdict_submit(verdict=correction, actor=erin), editor=eddie
+    )
+    page = Client().get(f"/reviews/{first.pk}/").content.decode()
+    assert "Checked by rita · Corrected by erin · Approved by eddie" in page
