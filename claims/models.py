@@ -44,6 +44,8 @@ class VerdictStatus(models.TextChoices):
     APPROVED = "approved", "Approved"
     # An approved verdict a later correction replaced: still readable on the public page.
     SUPERSEDED = "superseded", "Superseded by a correction"
+    # A correction its author or an editor took back before it was published; kept, not deleted.
+    WITHDRAWN = "withdrawn", "Withdrawn correction"
 
 
 # A claim may have at most one verdict in these states at a time.

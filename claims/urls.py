@@ -25,6 +25,7 @@ urlpatterns = [
     path("verdicts/<int:pk>/", verdicts.verdict_review, name="verdict_review"),
     path("verdicts/<int:pk>/decide/", verdicts.verdict_decide, name="verdict_decide"),
     path("verdicts/<int:pk>/correct/", verdicts.verdict_correct, name="verdict_correct"),
+    path("verdicts/<int:pk>/withdraw/", verdicts.verdict_withdraw, name="verdict_withdraw"),
     path("my/", verdicts.my_work, name="my_work"),
     path("articles/<int:pk>/report/", reports.article_report, name="article_report"),
     path("reports/", reports.reports_index, name="reports"),

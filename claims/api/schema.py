@@ -80,6 +80,10 @@ OPERATIONS: dict[tuple[str, str], tuple[str, str]] = {
         "verdict_correction_open",
         "Open a correction of a published verdict",
     ),
+    ("post", "/api/verdicts/{id}/withdraw/"): (
+        "verdict_correction_withdraw",
+        "Withdraw an unpublished correction",
+    ),
     ("get", "/api/ratings/"): ("rating_list", "List the rating scale"),
     ("get", "/api/reports/"): ("report_selection", "Download a report of selected verdicts"),
     ("get", "/api/reports/exports/{id}/"): ("report_export_get", "Show a big export's progress"),

@@ -23,6 +23,9 @@ urlpatterns = [
         name="api_verdict_correction",
     ),
     path(
+        "verdicts/<int:pk>/withdraw/", views.VerdictWithdraw.as_view(), name="api_verdict_withdraw"
+    ),
+    path(
         "verdicts/<int:pk>/request-changes/",
         views.VerdictRequestChanges.as_view(),
         name="api_verdict_request_changes",

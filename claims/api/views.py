@@ -425,6 +425,21 @@ class VerdictCorrection(APIView):
         )
 
 
+class VerdictWithdraw(APIView):
+    @extend_schema(
+        request=s.VersionSerializer,
+        responses={200: s.VerdictSerializer, **CONFLICT},
+        description="Take back an unpublished correction (kept, with status `withdrawn`); the "
+        "published verdict is unchanged. Its author or an editor.",
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        data = _valid(s.VersionSerializer, request)
+        verdict = services.verdict_correction_withdraw(
+            verdict=_verdict(pk), actor=_user(request), version=data["version"]
+        )
+        return Response(s.VerdictSerializer(_verdict(verdict.pk)).data)
+
+
 class VerdictRequestChanges(APIView):
     @extend_schema(
         request=s.RequestChangesSerializer,

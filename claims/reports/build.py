@@ -58,7 +58,7 @@ def article_file(article: Article, fmt: str, *, internal: bool = False) -> bytes
     if fmt == "csv":
         entries = list(entries_of(data))
         most = max((len(e.citations) for e in entries), default=0)
-        return sheets.csv_rows(entries, citations=most)
+        return sheets.csv_rows(entries, citations=most, internal=internal)
     report = _article_document(data, internal=internal)
     if fmt == "pdf":
         return storage.article_pdf(report, article_id=article.pk)

@@ -91,12 +91,17 @@ def _numbered(n: int) -> list[str]:
     return [f"citation_{n}_{column.name}" for column in CITATION_COLUMNS]
 
 
-def csv_rows(entries: Iterable[Entry], *, citations: int) -> Iterator[str]:
+INTERNAL_MARK = "INTERNAL: includes draft verdicts. Do not share or publish."
+
+
+def csv_rows(entries: Iterable[Entry], *, citations: int, internal: bool = False) -> Iterator[str]:
     """Yield CSV text line by line, header first, so a big export can stream.
 
     The file starts with a UTF-8 byte order mark, without which Excel reads it as ANSI.
     Citations are numbered columns (`citation_1_url`, …) up to `citations`, the most any
-    verdict in the selection has, so every field of every citation keeps its own cell.
+    verdict in the selection has, so every field of every citation keeps its own cell. An
+    internal report opens with a `report` column saying so on every row, so a forwarded or
+    pasted copy still says it holds drafts.
     """
     buffer = io.StringIO()
     writer = csv.writer(buffer)
@@ -107,14 +112,15 @@ def csv_rows(entries: Iterable[Entry], *, citations: int) -> Iterator[str]:
         buffer.truncate(0)
         return value
 
-    header = [column.name for column in VERDICT_COLUMNS]
+    header = (["report"] if internal else []) + [column.name for column in VERDICT_COLUMNS]
     for n in range(1, citations + 1):
         header += _numbered(n)
     writer.writerow(header)
     yield "\ufeff" + flush()
     blank = [""] * len(CITATION_COLUMNS)
     for item in entries:
-        row = [_csv_text(v) for v in values(VERDICT_COLUMNS, item)]
+        row = [INTERNAL_MARK] if internal else []
+        row += [_csv_text(v) for v in values(VERDICT_COLUMNS, item)]
         for source in item.citations[:citations]:
             row += [_csv_text(v) for v in values(CITATION_COLUMNS, source)]
         row += blank * (citations - len(item.citations))
@@ -149,7 +155,10 @@ def to_xlsx(entries: Iterable[Entry], info: SheetInfo) -> bytes:
     book.properties.creator = info.author
     if info.internal:
         book.properties.keywords = "internal"
-        book.properties.subject = "Internal: includes draft verdicts. Do not share or publish."
+        book.properties.subject = INTERNAL_MARK
+        # The first sheet a person sees says it, not only the file's properties.
+        about = book.create_sheet("Internal")
+        about.append([INTERNAL_MARK])
     verdicts = _Sheet(book, "Verdicts", VERDICT_COLUMNS)
     sources = _Sheet(
         book,

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from claims.errors import InvalidTransition, NotAllowed, VersionConflict, WorkflowError
 from claims.models import (
+    OPEN_VERDICT_STATES,
     Citation,
     Claim,
     EditorialChecklist,
@@ -654,6 +655,37 @@ def verdict_approve(*, verdict: Verdict, editor: User, version: int | None = Non
             from_state=Verdict.Status.SUBMITTED,
             to_state=Verdict.Status.APPROVED,
             note=verdict.correction_note if verdict.is_correction else "",
+        )
+    return verdict
+
+
+def verdict_correction_withdraw(
+    *, verdict: Verdict, actor: User, version: int | None = None
+) -> Verdict:
+    """Take back an unpublished correction; the published verdict stays as it is.
+
+    The correction is kept (status withdrawn) with its text, so nothing typed is lost, and the
+    claim is free for another correction.
+    """
+    if not verdict.is_correction:
+        raise InvalidTransition("Only a correction can be withdrawn.")
+    if verdict.author_id != actor.pk:
+        require(actor, Action.APPROVE_VERDICT)
+    else:
+        require(actor, Action.WRITE_VERDICT)
+    if verdict.status not in OPEN_VERDICT_STATES:
+        raise InvalidTransition(
+            f"This correction is {verdict.get_status_display().lower()}: it cannot be withdrawn."
+        )
+    with transaction.atomic():
+        before = verdict.status
+        verdict = save_versioned(verdict, version=version, status=Verdict.Status.WITHDRAWN)
+        record(
+            action="verdict_correction_withdrawn",
+            actor=actor,
+            verdict=verdict,
+            from_state=before,
+            to_state=verdict.status,
         )
     return verdict
 

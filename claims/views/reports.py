@@ -17,6 +17,7 @@ from django.http import (
     StreamingHttpResponse,
 )
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import patch_cache_control
 from django.utils.text import slugify
 
 from claims.models import Article, Rating, ReportExport
@@ -41,6 +42,9 @@ def file_response(
         response = StreamingHttpResponse(content, content_type=content_type)
     disposition = "inline" if inline else "attachment"
     response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
+    # A report is the newsroom's working data (drafts, when internal): no browser or proxy
+    # keeps a copy to show again after Back or to the next person at the desk.
+    patch_cache_control(response, private=True, no_store=True)
     return response
 
 

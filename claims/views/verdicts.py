@@ -230,6 +230,26 @@ def verdict_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
+def verdict_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    """Take back an unpublished correction; the published verdict is untouched."""
+    verdict = get_object_or_404(Verdict.objects.select_related("claim"), pk=pk)
+    form = ReviewForm(request.POST)
+    version = form.cleaned_data["version"] if form.is_valid() else None
+    if version is None:
+        messages.error(request, "Reload the page and try again.")
+        return redirect("verdict_edit", pk=verdict.claim_id)
+    try:
+        services.verdict_correction_withdraw(verdict=verdict, actor=_user(request), version=version)
+    except NotAllowed:
+        raise
+    except WorkflowError as exc:
+        messages.error(request, exc.message)
+        return redirect("verdict_edit", pk=verdict.claim_id)
+    messages.success(request, "Correction withdrawn; the published verdict is unchanged.")
+    return redirect("claim_detail", pk=verdict.claim_id)
+
+
+@require_POST
 def verdict_correct(request: HttpRequest, pk: int) -> HttpResponse:
     """Open a correction of a published verdict and go to its form."""
     user = _user(request)

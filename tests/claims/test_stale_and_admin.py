@@ -65,17 +65,22 @@ def test_workbench_pages_are_never_stored_by_the_browser(rita: User) -> None:
 
 
 @pytest.mark.django_db
-def test_public_pages_files_and_the_api_keep_their_own_caching(rita: User, eddie: User) -> None:
+def test_public_pages_and_the_api_keep_their_own_caching_and_reports_none(
+    rita: User, eddie: User
+) -> None:
     claim = make_claim()
     verdict = services.verdict_approve(verdict=submitted_verdict(claim, rita), editor=eddie)
     client = client_for(rita)  # logged in: the public pages stay cacheable all the same
     public = ["/ratings/", "/reviews/", f"/reviews/{verdict.public_id}/", "/sitemap.xml"]
     public += ["/robots.txt"]
-    files = [f"/articles/{claim.article_id}/report/?format={fmt}" for fmt in ("csv", "html")]
-    for url in [*public, *files, f"/api/claims/{claim.pk}/"]:
+    for url in [*public, f"/api/claims/{claim.pk}/"]:
         response = client.get(url)
         assert response.status_code == 200, url
         assert "no-store" not in response.get("Cache-Control", ""), url
+    # Reports are the newsroom's working data, downloaded or opened inline: never kept.
+    for fmt in ("csv", "html"):
+        response = client.get(f"/articles/{claim.article_id}/report/?format={fmt}")
+        assert "no-store" in response["Cache-Control"], fmt
 
 
 # --- Stale rows ---------------------------------------------------------------------------------

@@ -429,3 +429,28 @@ def test_a_correction_by_an_editor_keeps_the_reviewers_byline(
     )
     page = Client().get(f"/reviews/{first.pk}/").content.decode()
     assert "Checked by rita · Corrected by erin · Approved by eddie" in page
+
+
+def test_a_correction_opened_by_mistake_is_withdrawn_and_kept(
+    rita: User, rob: User, eddie: User
+) -> None:
+    first = published(rita, eddie)
+    correction = services.verdict_correction_open(verdict=first, actor=rita, note="Oops")
+    with pytest.raises(NotAllowed):
+        services.verdict_correction_withdraw(verdict=correction, actor=rob)
+    response = client_for(rita).post(
+        f"/verdicts/{correction.pk}/withdraw/", {"version": correction.version}
+    )
+    assert response.status_code == 302
+    correction.refresh_from_db()
+    assert correction.status == "withdrawn" and correction.correction_note == "Oops"
+    assert list(Verdict.objects.published()) == [first]
+    # The claim is free again: an editor can open the next correction, through the API too.
+    api = APIClient()
+    api.force_authenticate(eddie)
+    again = api.post(f"/api/verdicts/{first.pk}/correction/", {}, format="json").json()
+    withdrawn = api.post(
+        f"/api/verdicts/{again['id']}/withdraw/", {"version": again["version"]}, format="json"
+    )
+    assert withdrawn.status_code == 200 and withdrawn.json()["status"] == "withdrawn"
+    assert HistoryEvent.objects.filter(action="verdict_correction_withdrawn").count() == 2

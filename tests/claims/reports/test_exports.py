@@ -372,8 +372,11 @@ def test_still_open_shows_no_draft_unless_an_internal_report_is_asked_for(
         text, disposition = fetch(f"format={fmt}&internal=1")
         assert DRAFT in text, fmt
         assert 'filename="internal-report-' in disposition, fmt
-        if fmt != "csv":  # a CSV has no title; its name and each row's status say it
-            assert "Internal fact-check report" in text, fmt
+        # A CSV has no title: every row's first cell says it instead.
+        mark = "INTERNAL: includes draft verdicts" if fmt == "csv" else "Internal fact-check report"
+        assert mark in text, fmt
+        # Never kept by the browser, to be shown again after Back or to the next person.
+        assert "no-store" in client.get(f"{base}?format={fmt}&internal=1")["Cache-Control"]
     data = json.loads(download(client, f"{base}?format=json&internal=1"))
     assert data["internal"] is True
     assert data["open"][0]["verdict_status"] == "draft"
@@ -381,6 +384,7 @@ def test_still_open_shows_no_draft_unless_an_internal_report_is_asked_for(
     assert [r["verdict_status"] for r in rows if r["summary"] == DRAFT] == ["Draft"]
     book = load_workbook(io.BytesIO(download(client, f"{base}?format=xlsx&internal=1")))
     assert book.properties.title.startswith("Internal") and book.properties.keywords == "internal"
+    assert book.sheetnames[0] == "Internal"  # the first sheet a person sees says so
     shared_book = load_workbook(io.BytesIO(download(client, f"{base}?format=xlsx")))
     assert all(DRAFT not in str(c.value) for row in shared_book["Verdicts"] for c in row)
 
