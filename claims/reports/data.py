@@ -83,6 +83,10 @@ class Entry:
     claim_status_label: str
     kind: str
     kind_label: str
+    # Who made the claim and when (ClaimReview's itemReviewed); as published, once it is.
+    claimant: str = ""
+    claimant_type: str = ""
+    said_on: date | None = None
     verdict_id: int | None = None
     verdict_status: str = ""
     verdict_status_label: str = ""
@@ -137,6 +141,9 @@ class Entry:
             "claim_status_label": self.claim_status_label,
             "kind": self.kind,
             "kind_label": self.kind_label,
+            "claimant": self.claimant or None,
+            "claimant_type": self.claimant_type or None,
+            "said_on": self.said_on.isoformat() if self.said_on else None,
             "verdict_id": self.verdict_id,
             "verdict_status": self.verdict_status or None,
             "verdict_status_label": self.verdict_status_label or None,
@@ -185,15 +192,25 @@ def _source(citation: Citation) -> Source:
 
 def entry(claim: Claim, verdict: Verdict | None) -> Entry:
     article = claim.article
+    # A published verdict reports the claim as it was approved; anything else, as it is now.
+    published_record = verdict is not None and verdict.status in {
+        Verdict.Status.APPROVED,
+        Verdict.Status.SUPERSEDED,
+    }
+    record = verdict.record if verdict is not None and published_record else claim.public_record()
     base: dict[str, Any] = {
         "claim_id": claim.pk,
-        "claim": claim.claim_text,
+        "claim": record.claim_text,
         "quote": claim.text,
         "quote_url": site_url(reverse("article_detail", args=[article.pk]) + f"#span-{claim.pk}"),
         "article_id": article.pk,
-        "article_title": article.title,
-        "article_url": article.source_url or site_url(reverse("article_detail", args=[article.pk])),
-        "publisher": article.publisher,
+        "article_title": record.article.title,
+        "article_url": record.article.source_url
+        or site_url(reverse("article_detail", args=[article.pk])),
+        "publisher": record.article.publisher,
+        "claimant": record.claimant,
+        "claimant_type": record.claimant_type,
+        "said_on": record.said_on,
         "claim_status": claim.status,
         "claim_status_label": claim.get_status_display(),
         "kind": claim.kind,

@@ -142,6 +142,9 @@ def _md_source(source: Source) -> str:
 def _md_entry(item: Entry) -> list[str]:
     lines = [f"### {md_escape(item.claim)}", ""]
     lines += [f"> {md_escape(item.quote)} ([in the article]({md_url(item.quote_url)}))", ""]
+    if item.claimant:
+        when = f", {item.said_on.isoformat()}" if item.said_on else ""
+        lines.append(f"- **Claimed by:** {md_escape(item.claimant)}{when}")
     if item.rating:
         state = "" if item.published else f" ({md_escape(item.verdict_status_label)})"
         lines.append(f"- **Rating:** {md_escape(item.rating)}{state}")

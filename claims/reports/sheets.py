@@ -37,6 +37,8 @@ def values(columns: Iterable[Column], row: object) -> list[Any]:
 VERDICT_COLUMNS = (
     Column("claim_id", 9),
     Column("claim", 50),
+    Column("claimant", 24),
+    Column("said_on", 12),
     Column("quote", 50),
     Column("quote_url", 24, link=True),
     Column("article_id", 9),

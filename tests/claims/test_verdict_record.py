@@ -384,8 +384,10 @@ def test_the_public_record_keeps_what_was_approved_until_a_correction(
         claim=claim, actor=rita, version=claim.version, claimant="Someone Else", claim_text="New"
     )
     page = Client().get(f"/reviews/{first.pk}/").content.decode()
-    # The public page still says what the editor approved.
+    # The public page still says what the editor approved, and so do the reports.
     assert "Senator Jane Doe" in page and "Someone Else" not in page
+    report = client_for(eddie).get(f"/articles/{claim.article_id}/report/?format=json").json()
+    assert report["approved"][0]["claimant"] == "Senator Jane Doe"
 
     correction = services.verdict_correction_open(verdict=first, actor=rita, note="Claimant")
     correction.correction_note = "The claim was made by Someone Else."
