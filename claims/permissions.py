@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
@@ -69,3 +70,10 @@ def can(user: AbstractBaseUser | AnonymousUser, action: Action) -> bool:
 def require(user: AbstractBaseUser | AnonymousUser, action: Action) -> None:
     if not can(user, action):
         raise NotAllowed(f"Your role does not allow this ({action.value.replace('_', ' ')}).")
+
+
+def can_correct(user: AbstractBaseUser | AnonymousUser, verdict: Any) -> bool:
+    """Its author or an editor may open a correction of a verdict, or withdraw a correction."""
+    if verdict.author_id == getattr(user, "pk", None) and can(user, Action.WRITE_VERDICT):
+        return True
+    return can(user, Action.APPROVE_VERDICT)

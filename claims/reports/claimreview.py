@@ -12,13 +12,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlparse
 
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
 from claims.models import ClaimantType, PublishedClaim, Rating, SiteSettings, Verdict
+from claims.validators import is_web_url
 
 CLAIM_REVIEWED_MAX = 75
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
@@ -33,14 +33,6 @@ def review_url(verdict: Verdict) -> str:
     return site_url(reverse("public_review", args=[verdict.public_id]))
 
 
-def is_http_url(value: Any) -> bool:
-    """True for an absolute http(s) address: the only kind a public page links to."""
-    if not isinstance(value, str):
-        return False
-    parsed = urlparse(value)
-    return parsed.scheme in {"http", "https"} and bool(parsed.netloc)
-
-
 def rating_bounds() -> tuple[int, int]:
     """Return (worst, best) over the ratings that carry a number (value 0 means unrated)."""
     values = [v for v in Rating.objects.values_list("value", flat=True) if v > 0]
@@ -53,7 +45,7 @@ def claimant(claim: PublishedClaim) -> dict[str, Any] | None:
     if not name:
         return None
     person: dict[str, Any] = {"@type": claim.claimant_type or ClaimantType.PERSON, "name": name}
-    if is_http_url(claim.claimant_url):
+    if is_web_url(claim.claimant_url):
         person["url"] = claim.claimant_url
     return person
 
@@ -71,7 +63,7 @@ def item_reviewed(claim: PublishedClaim) -> dict[str, Any]:
     if claim.said_on:
         item["datePublished"] = claim.said_on.isoformat()
     source_url = claim.article.source_url
-    if is_http_url(source_url):
+    if is_web_url(source_url):
         item["appearance"] = [{"@type": "CreativeWork", "url": source_url}]
     return item
 
@@ -143,7 +135,7 @@ def validate(doc: dict[str, Any]) -> Validation:
         err("claimReviewed is required")
     elif len(reviewed) > CLAIM_REVIEWED_MAX:
         err(f"claimReviewed is {len(reviewed)} characters; Google shows {CLAIM_REVIEWED_MAX}")
-    if not is_http_url(doc.get("url")):
+    if not is_web_url(doc.get("url")):
         err("url is required: the absolute address of the page with the review")
     rating = doc.get("reviewRating")
     if not isinstance(rating, dict) or rating.get("@type") != "Rating":
@@ -169,7 +161,7 @@ def validate(doc: dict[str, Any]) -> Validation:
         warn("author (an Organization) is recommended")
     elif not author.get("name"):
         err("author.name is required when author is given")
-    elif "url" in author and not is_http_url(author["url"]):
+    elif "url" in author and not is_web_url(author["url"]):
         err("author.url must be an absolute http(s) address")
     if "datePublished" not in doc:
         warn("datePublished is recommended")
@@ -194,7 +186,7 @@ def validate(doc: dict[str, Any]) -> Validation:
             for work in appearances if isinstance(appearances, list) else [appearances]:
                 if not isinstance(work, dict) or work.get("@type") != "CreativeWork":
                     err("itemReviewed.appearance must be CreativeWork items")
-                elif not is_http_url(work.get("url")):
+                elif not is_web_url(work.get("url")):
                     err("itemReviewed.appearance.url must be an absolute address")
         claimant = item.get("author")
         if claimant is None:
@@ -203,7 +195,7 @@ def validate(doc: dict[str, Any]) -> Validation:
             err("itemReviewed.author must have a name")
         elif claimant.get("@type") not in {"Person", "Organization"}:
             err("itemReviewed.author must be a Person or an Organization")
-        elif "url" in claimant and not is_http_url(claimant["url"]):
+        elif "url" in claimant and not is_web_url(claimant["url"]):
             err("itemReviewed.author.url must be an absolute http(s) address")
         if "datePublished" not in item:
             warn("itemReviewed.datePublished is recommended")

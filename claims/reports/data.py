@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from claims.models import OPEN_VERDICT_STATES, Article, Citation, Claim, Rating, Verdict
 from claims.reports.claimreview import rating_bounds, review_url, site_url
+from claims.services.verdicts import CITATION_FIELDS
 
 
 @dataclass(frozen=True)
@@ -162,9 +163,9 @@ class Entry:
         }
 
 
-# Every field of a citation, in the order the spreadsheets number them (the stance's label is
-# how a sheet shows the stance, not a field of its own).
-CITATION_FIELDS = tuple(f.name for f in fields(Source) if f.name != "stance_label")
+# Every field of a citation, in the order the spreadsheets number them: the one list the
+# verdict input, the API and the reports share (a Source adds only the stance's label).
+assert [f.name for f in fields(Source) if f.name != "stance_label"] == list(CITATION_FIELDS)
 
 
 def _verdicts() -> Prefetch[Any]:

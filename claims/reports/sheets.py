@@ -11,8 +11,8 @@ from typing import Any
 
 from django.utils import timezone
 
-from claims.reports.claimreview import is_http_url
 from claims.reports.data import CITATION_FIELDS, Entry
+from claims.validators import is_web_url
 
 
 @dataclass(frozen=True)
@@ -227,7 +227,7 @@ class _Sheet:
         cell = self._cell(self.sheet, value=text)
         # Typed as text, a cell starting with "=" is shown as written and never evaluated.
         cell.data_type = "s"
-        if column.link and is_http_url(text) and self.links < XLSX_MAX_LINKS:
+        if column.link and is_web_url(text) and self.links < XLSX_MAX_LINKS:
             self.links += 1
             cell.hyperlink = text
             cell.style = "Hyperlink"

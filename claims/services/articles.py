@@ -9,8 +9,6 @@ from functools import partial
 
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
 from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -21,6 +19,7 @@ from claims.ingest import IngestError, check_body
 from claims.models import Article, Claim, HistoryEvent, Verdict, content_hash
 from claims.permissions import Action, require
 from claims.services.history import refuse_while_under_review
+from claims.validators import is_web_url
 
 logger = logging.getLogger(__name__)
 
@@ -74,17 +73,6 @@ def article_ingest(
             raise
         return IngestResult(article=existing, created=False)
     return IngestResult(article=article, created=True)
-
-
-def is_web_url(url: str) -> bool:
-    """Say whether `url` is an http(s) address a reader could open."""
-    if not url or len(url) > 2000:
-        return False
-    try:
-        URLValidator(schemes=["http", "https"])(url)
-    except ValidationError:
-        return False
-    return True
 
 
 def article_queue_split(*, article_id: int) -> bool:

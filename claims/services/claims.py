@@ -14,13 +14,13 @@ from django.utils import timezone
 from claims.errors import InvalidTransition, VersionConflict, WorkflowError
 from claims.models import Article, Claim, ClaimantType, Comment, HistoryEvent, Tag, Verdict
 from claims.permissions import Action, Role, require, roles_of
-from claims.services.articles import is_web_url
 from claims.services.history import (
     record,
     refuse_while_under_review,
     require_version,
     save_versioned,
 )
+from claims.validators import is_web_url
 
 MAX_TAGS = 20
 

@@ -10,8 +10,6 @@ from typing import Any
 from urllib.parse import urlparse
 
 from django.contrib.auth.models import User
-from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -26,11 +24,11 @@ from claims.models import (
     Verdict,
     VerdictRevision,
 )
-from claims.permissions import Action, require
+from claims.permissions import Action, can_correct, require
 from claims.services.history import record, save_versioned
+from claims.validators import is_web_url
 
 SUMMARY_MAX = 75  # ClaimReview's claimReviewed is cut at 75 characters by Google
-_url = URLValidator(schemes=["http", "https"])
 
 
 @dataclass(frozen=True)
@@ -139,14 +137,11 @@ def _validate(data: VerdictInput) -> dict[str, list[str]]:
     for index, citation in enumerate(data.citations, start=1):
         for name in ("url", "archived_url"):
             value = getattr(citation, name)
-            if value:
-                try:
-                    _url(value)
-                except ValidationError:
-                    errors.setdefault("citations", []).append(
-                        f"Citation {index}: {'URL' if name == 'url' else 'archived URL'} "
-                        f"{value!r} is not a valid http(s) address."
-                    )
+            if value and not is_web_url(value):
+                errors.setdefault("citations", []).append(
+                    f"Citation {index}: {'URL' if name == 'url' else 'archived URL'} "
+                    f"{value!r} is not a valid http(s) address."
+                )
         if citation.stance not in Citation.Stance.values:
             errors.setdefault("citations", []).append(f"Citation {index}: unknown stance.")
     return errors
@@ -307,11 +302,8 @@ def verdict_correction_open(*, verdict: Verdict, actor: User, note: str = "") ->
 
     The published verdict stays public, unchanged, until an editor approves the correction.
     """
-    if verdict.author_id == actor.pk:
-        require(actor, Action.WRITE_VERDICT)
-    else:
-        # Anyone but the author needs an editor's rights to reopen published work.
-        require(actor, Action.APPROVE_VERDICT)
+    if not can_correct(actor, verdict):
+        raise NotAllowed("Only the verdict's author or an editor can correct it.")
     if verdict.status != Verdict.Status.APPROVED:
         raise InvalidTransition("Only the published verdict of a claim can be corrected.")
     with transaction.atomic():
@@ -669,10 +661,8 @@ def verdict_correction_withdraw(
     """
     if not verdict.is_correction:
         raise InvalidTransition("Only a correction can be withdrawn.")
-    if verdict.author_id != actor.pk:
-        require(actor, Action.APPROVE_VERDICT)
-    else:
-        require(actor, Action.WRITE_VERDICT)
+    if not can_correct(actor, verdict):
+        raise NotAllowed("Only the correction's author or an editor can withdraw it.")
     if verdict.status not in OPEN_VERDICT_STATES:
         raise InvalidTransition(
             f"This correction is {verdict.get_status_display().lower()}: it cannot be withdrawn."

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import template
 
-from claims.reports.claimreview import is_http_url
+from claims.validators import is_web_url
 
 register = template.Library()
 
@@ -13,4 +13,4 @@ register = template.Library()
 def http_url(value: str) -> str:
     """Return the address if it is absolute http(s), else "": a stored `javascript:` URL
     (written past the forms, say through the ORM) must never become a link readers click."""
-    return value if is_http_url(value) else ""
+    return value if is_web_url(value) else ""

@@ -29,7 +29,7 @@ from claims.models import (
     Tag,
     Verdict,
 )
-from claims.permissions import Action, require
+from claims.permissions import Action, can_correct, require
 from claims.selectors import (
     claim_context,
     claim_latest_changes,
@@ -438,6 +438,9 @@ def _render_claim(
         "verdict": next((v for v in verdicts if v.status in OPEN_VERDICT_STATES), None),
         "approved": next((v for v in verdicts if v.status == Verdict.Status.APPROVED), None),
         "superseded": [v for v in verdicts if v.status == Verdict.Status.SUPERSEDED],
+        "can_correct": any(
+            v.status == Verdict.Status.APPROVED and can_correct(request.user, v) for v in verdicts
+        ),
         "people": list(reviewers()),
         "tag_suggestions": list(Tag.objects.values_list("name", flat=True)[:200]),
         "conflict": conflict,

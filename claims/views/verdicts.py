@@ -15,7 +15,7 @@ from claims import services
 from claims.errors import NotAllowed, VersionConflict, WorkflowError
 from claims.forms import CitationFormSet, CorrectionForm, ReviewForm, VerdictForm
 from claims.models import Claim, Rating, Verdict
-from claims.permissions import Action, can, require
+from claims.permissions import Action, can, can_correct, require
 from claims.selectors import snapshot_diff
 from claims.services.verdicts import (
     CITATION_FIELDS,
@@ -129,8 +129,7 @@ def verdict_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "conflict": None,
         "comment_text": "",
         "error_summary": [],
-        "can_correct": published is not None
-        and (published.author_id == user.pk or can(user, Action.APPROVE_VERDICT)),
+        "can_correct": published is not None and can_correct(user, published),
     }
     if request.method != "POST":
         initial, citation_initial = _initial(verdict)
