@@ -13,6 +13,11 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/factcheck
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 
+# Settings refuse to start without a real SECRET_KEY (DEBUG is off by default): the local targets
+# use one generated once and kept in .secret-key, unless SECRET_KEY is already set.
+SECRET_KEY ?= $(shell test -s .secret-key || python3 -c 'import secrets; print(secrets.token_urlsafe(50))' > .secret-key; cat .secret-key)
+migrate seed run: export SECRET_KEY := $(SECRET_KEY)
+
 .PHONY: run test check lint typecheck bench model chromium system-packages migrate seed clean
 
 $(VENV)/bin/python:

@@ -6,6 +6,7 @@ A bad value stops start-up with a message naming the variable, rather than runni
 from __future__ import annotations
 
 import os
+import sys
 import warnings
 from pathlib import Path
 
@@ -45,13 +46,35 @@ def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in env_str(name, default).split(",") if item.strip()]
 
 
+def env_proxy_header(name: str) -> tuple[str, str] | None:
+    # "HTTP_X_FORWARDED_PROTO,https": the header (as Django names it) and the value meaning TLS.
+    raw = env_str(name, "")
+    if not raw:
+        return None
+    header, _, value = (part.strip() for part in raw.partition(","))
+    if not header.startswith("HTTP_") or not value:
+        raise ImproperlyConfigured(
+            f"{name}={raw!r} is not a header and a value (use HTTP_X_FORWARDED_PROTO,https)"
+        )
+    return (header, value)
+
+
 DEBUG = env_bool("DEBUG", False)
+# Used only with DEBUG or under pytest. Like .env.example's CHANGE-ME (and the old compose
+# default change-me-in-dot-env), anyone can read it, so a deployment may never run with it.
+LOCAL_SECRET_KEY = "insecure-local-key-set-SECRET_KEY-in-production"
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
-if not SECRET_KEY:
-    if not DEBUG and env_bool("REQUIRE_SECRET_KEY", False):
-        raise ImproperlyConfigured("SECRET_KEY must be set in production")
-    # A fixed key for local use only: docker-compose and production set SECRET_KEY.
-    SECRET_KEY = "insecure-local-key-set-SECRET_KEY-in-production"
+if SECRET_KEY in {"", LOCAL_SECRET_KEY} or SECRET_KEY.lower().startswith("change-me"):
+    # Two tools import the settings without serving anyone: pytest (it sets PYTEST_VERSION for
+    # its run and the processes it starts, the worker and the servers) and mypy's Django plugin.
+    # `make run` generates a key of its own in .secret-key. Anything else is a deployment.
+    code_tool = bool(os.environ.get("PYTEST_VERSION")) or "mypy" in sys.modules
+    if not DEBUG and not code_tool:
+        raise ImproperlyConfigured(
+            "SECRET_KEY is missing or a public default: set it to a long random value "
+            "(python -c 'import secrets; print(secrets.token_urlsafe(50))'), or DEBUG=true locally"
+        )
+    SECRET_KEY = LOCAL_SECRET_KEY
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
@@ -117,6 +140,8 @@ DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
         conn_max_age=env_int("CONN_MAX_AGE", 0),
+        # A connection left stale by a database restart is replaced, not answered with a 500.
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -216,10 +241,19 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 # Articles left queued (Redis was down) or stuck splitting (a worker died) are sent again.
 ARTICLE_SWEEP_SECONDS = env_int("ARTICLE_SWEEP_SECONDS", 30)
 ARTICLE_SPLIT_LEASE_SECONDS = env_int("ARTICLE_SPLIT_LEASE_SECONDS", 300)
+# The worker proves it is consuming by running this from beat; /health/ready/ reads the time.
+WORKER_HEARTBEAT_SECONDS = env_int("WORKER_HEARTBEAT_SECONDS", 30)
+CELERY_IMPORTS = ["factcheck.health"]
 CELERY_BEAT_SCHEDULE = {
     "requeue-stalled-articles": {
         "task": "claims.tasks.requeue_stalled_articles",
         "schedule": float(ARTICLE_SWEEP_SECONDS),
+    },
+    "worker-heartbeat": {
+        "task": "factcheck.health.worker_heartbeat",
+        "schedule": float(WORKER_HEARTBEAT_SECONDS),
+        # A heartbeat nobody ran in time says nothing: drop it rather than pile them up.
+        "options": {"expires": float(WORKER_HEARTBEAT_SECONDS)},
     },
 }
 
@@ -275,12 +309,21 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 
-if not DEBUG:
-    SESSION_COOKIE_HTTPONLY = True
-    SECURE_CONTENT_TYPE_NOSNIFF = True
-    X_FRAME_OPTIONS = "DENY"
-    SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
-    CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
+# --- HTTPS -------------------------------------------------------------------------------------
+# Off by default so `make run` works over plain HTTP; .env.example (production) turns them all on.
+# Behind a TLS-terminating proxy, the header it sets to say the request came over HTTPS.
+SECURE_PROXY_SSL_HEADER = env_proxy_header("SECURE_PROXY_SSL_HEADER")
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+# The compose healthchecks probe the container over plain HTTP, from inside it.
+SECURE_REDIRECT_EXEMPT = [r"^health/"]
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", False)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", False)
+SESSION_COOKIE_HTTPONLY = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
 
 # Serve static files straight from the app folders, so `make run` needs no collectstatic;
 # docker-compose runs collectstatic and uses the compressed manifest storage instead.

@@ -1,24 +1,157 @@
 from __future__ import annotations
 
+import os
+import re
+import secrets
+import subprocess
+import sys
 from pathlib import Path
 
+import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
+# Read by compose or the containers' commands rather than by the settings.
+COMPOSE_ONLY = {
+    "POSTGRES_PASSWORD",
+    "PORT",
+    "WEB_CONCURRENCY",
+    "GUNICORN_TIMEOUT",
+    "WORKER_CONCURRENCY",
+    "DEMO",
+    "DEMO_PASSWORD",
+}
 
 
-def test_compose_file_runs_web_worker_redis_and_postgres_with_healthchecks() -> None:
+def settings_variables() -> set[str]:
+    source = (ROOT / "factcheck" / "settings.py").read_text()
+    names = set(re.findall(r'(?:env_\w+|os\.environ\.get)\(\s*"([A-Z0-9_]+)"', source))
+    # Set by pytest itself, never by an operator.
+    return names - {"PYTEST_VERSION"}
+
+
+def env_example() -> dict[str, str]:
+    """Return every variable .env.example names, set or commented out (`# NAME=value`)."""
+    found: dict[str, str] = {}
+    for line in (ROOT / ".env.example").read_text().splitlines():
+        match = re.match(r"^(#\s*)?([A-Z][A-Z0-9_]*)=(.*)$", line)
+        if match:
+            found[match.group(2)] = match.group(3)
+    return found
+
+
+def production_environment() -> dict[str, str]:
+    """The environment an operator gets from .env.example with a real key filled in."""
+    env = {"PATH": os.environ["PATH"], "HOME": os.environ.get("HOME", "/tmp")}
+    for line in (ROOT / ".env.example").read_text().splitlines():
+        if line and not line.startswith("#"):
+            name, _, value = line.partition("=")
+            env[name] = value
+    env["SECRET_KEY"] = secrets.token_urlsafe(50)
+    return env
+
+
+def run_manage(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_env_example_lists_every_variable_the_settings_read() -> None:
+    listed = set(env_example())
+    assert settings_variables() - listed == set(), "missing from .env.example"
+    assert listed - settings_variables() - COMPOSE_ONLY == set(), "not read by anything"
+
+
+def test_check_deploy_is_clean_with_the_production_template() -> None:
+    result = run_manage(production_environment(), "check", "--deploy", "--fail-level", "WARNING")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+@pytest.mark.parametrize("key", [None, "", "CHANGE-ME", "change-me-in-dot-env"])
+def test_start_up_refuses_a_missing_or_public_secret_key(key: str | None) -> None:
+    env = production_environment()
+    env.pop("SECRET_KEY")
+    if key is not None:
+        env["SECRET_KEY"] = key
+    result = run_manage(env, "check")
+    assert result.returncode != 0
+    assert "SECRET_KEY is missing or a public default" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("SECURE_HSTS_SECONDS", "a-year"),
+        ("SECURE_SSL_REDIRECT", "maybe"),
+        ("SESSION_COOKIE_SECURE", "sure"),
+        ("SECURE_PROXY_SSL_HEADER", "X-Forwarded-Proto"),
+    ],
+)
+def test_a_bad_security_value_stops_start_up_naming_it(name: str, value: str) -> None:
+    env = {**production_environment(), name: value}
+    result = run_manage(env, "check")
+    assert result.returncode != 0
+    assert f"{name}={value!r}" in result.stderr
+
+
+def test_settings_read_the_proxy_header_and_health_checked_connections() -> None:
+    from django.conf import settings
+
+    assert settings.DATABASES["default"]["CONN_HEALTH_CHECKS"] is True
+    env = production_environment()
+    code = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.SECURE_PROXY_SSL_HEADER, s.SECURE_HSTS_SECONDS, s.SECURE_SSL_REDIRECT)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={**env, "DJANGO_SETTINGS_MODULE": "factcheck.settings"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.stdout.split() == ["('HTTP_X_FORWARDED_PROTO',", "'https')", "31536000", "True"]
+
+
+def test_compose_runs_web_worker_beat_redis_and_postgres_from_dot_env() -> None:
     compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
     services = compose["services"]
-    assert {"web", "worker", "redis", "postgres"} <= set(services)
+    assert {"web", "worker", "beat", "redis", "postgres"} <= set(services)
     for name in ["web", "redis", "postgres", "worker"]:
         assert "healthcheck" in services[name], name
-    assert "gunicorn" in " ".join(services["web"]["command"])
+    for name in ["web", "worker", "beat"]:
+        assert services[name]["env_file"] == ".env", name
+        # Nothing in compose may override what .env says about secrets or services.
+        assert not {"SECRET_KEY", "DATABASE_URL", "REDIS_URL"} & set(
+            services[name].get("environment", {})
+        ), name
     assert set(compose["volumes"]) >= {"pgdata"}
-    for name in ["web", "worker"]:
-        env = services[name]["environment"]
-        assert env["DATABASE_URL"].startswith("postgres://")
-        assert env["REDIS_URL"].startswith("redis://")
+    assert "/health/ready/" in " ".join(services["web"]["healthcheck"]["test"])
+    # Beat runs once, on its own: scaling workers must not repeat the sweep.
+    worker = " ".join(services["worker"]["command"])
+    assert "worker" in worker and "--beat" not in worker and " -B" not in worker
+    assert services["beat"]["command"][:4] == ["celery", "-A", "factcheck", "beat"]
+    assert services["postgres"]["environment"]["POSTGRES_PASSWORD"].startswith(
+        "${POSTGRES_PASSWORD:?"
+    )
+
+
+def test_compose_serves_gunicorn_and_makes_demo_users_only_when_asked() -> None:
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    web = " ".join(compose["services"]["web"]["command"])
+    assert "gunicorn" in web and "--timeout" in web and "--workers" in web
+    before, _, after = web.partition('if [ "$${DEMO:-false}" = "true" ]; then')
+    assert "create_demo_users" not in before
+    assert "create_demo_users" in after.split("fi")[0]
+    assert env_example()["DEMO"] == "false"
 
 
 def test_readme_opens_with_the_two_commands() -> None:
