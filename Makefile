@@ -69,6 +69,7 @@ test: $(VENV)/.dev-installed chromium
 bench: $(VENV)/.dev-installed
 	$(PIP) install --quiet -e '.[bench]'
 	$(PY) bench/run.py
+	$(PY) bench/pathological.py
 
 # Rebuilds the shipped check-worthiness model from CheckThat! 2024 train/dev (30–50 min on
 # 2 cores). torch is pinned to the CPU build on local disk; a plain `torch` pulls a CUDA build.

@@ -10,12 +10,21 @@ from django.db import OperationalError
 
 from claims import services
 
+# A split gets the soft limit to extract and then marks the article failed
+# (SoftTimeLimitExceeded, in article_split); the hard limit kills a child that does not
+# stop. Both stay under the split lease (ARTICLE_SPLIT_LEASE_SECONDS, 300 s) so a split
+# is stopped before another worker may take the article over.
+SPLIT_SOFT_TIME_LIMIT = 240
+SPLIT_TIME_LIMIT = 270
+
 
 @shared_task(
     acks_late=True,
     autoretry_for=(OperationalError,),
     retry_backoff=True,
     max_retries=5,
+    soft_time_limit=SPLIT_SOFT_TIME_LIMIT,
+    time_limit=SPLIT_TIME_LIMIT,
 )
 def split_article(*, article_id: int) -> int:
     return services.article_split(article_id=article_id)
@@ -26,6 +35,8 @@ def split_article(*, article_id: int) -> int:
     autoretry_for=(OperationalError,),
     retry_backoff=True,
     max_retries=5,
+    soft_time_limit=SPLIT_SOFT_TIME_LIMIT,
+    time_limit=SPLIT_TIME_LIMIT,
 )
 def resplit_article(*, article_id: int) -> int:
     return services.article_resplit(article_id=article_id)

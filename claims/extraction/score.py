@@ -52,7 +52,10 @@ _FUTURE = re.compile(
     re.I,
 )
 # A quotation that is speech, not a scare-quoted phrase: its own punctuation sits inside.
-_SPOKEN = re.compile(r"[“\"][^”\"]{8,}[,.?!…][”\"]")
+# The end of a spoken quotation: a closing mark right after a sentence mark (`…,”`).
+_SPOKEN_END = re.compile(r"[,.?!…][”\"]")
+_CLOSING_MARKS = ("”", '"')
+_SPOKEN_MIN = 8  # characters between the opening mark and the sentence mark
 # How far the learned wording alone must push the logit before it is worth a reason.
 _WORDING_REASON = 0.75
 
@@ -186,6 +189,27 @@ def _reasons(signals: Signals, text_logit: float, sentence: str) -> tuple[str, .
     return tuple(reasons)
 
 
+def _is_spoken(sentence: str) -> bool:
+    """Tell whether the sentence holds a quotation of at least _SPOKEN_MIN characters.
+
+    The same test as the regex `[“"][^”"]{8,}[,.?!…][”"]`, which backtracks over every
+    opening mark: 64 KB of "“" took 26 s. Here each closing mark looks back only to
+    the closing mark before it, so the whole scan is linear.
+    """
+    for m in _SPOKEN_END.finditer(sentence):
+        end = m.start()  # the sentence mark; the quotation runs up to it
+        # The quoted words hold no closing mark: the opening mark comes after the last one.
+        last_close = max(sentence.rfind(mark, 0, end) for mark in _CLOSING_MARKS)
+        latest_open = end - _SPOKEN_MIN - 1
+        if latest_open < max(last_close, 0):
+            continue  # too short since the last closing mark
+        if sentence.find("“", last_close + 1, latest_open + 1) != -1:
+            return True
+        if last_close >= 0 and sentence[last_close] == '"':
+            return True  # a straight mark opens as well as closes
+    return False
+
+
 def kind_of(sentence: str, signals: Signals) -> str:
     """Pick a Full Fact kind; the order encodes which signal wins."""
     on = signals.on
@@ -196,7 +220,7 @@ def kind_of(sentence: str, signals: Signals) -> str:
     if (
         signals.source is not None
         or _REPORTED.search(signals.unquoted) is not None
-        or _SPOKEN.search(sentence) is not None
+        or _is_spoken(sentence)
     ):
         return "attribution_quote"
     if "opinion" in on and _COMMENTARY.search(signals.unquoted):

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import partial
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import IntegrityError, OperationalError, transaction
@@ -189,6 +190,17 @@ def _article_extract_and_store(*, article_id: int, lease: datetime) -> int:
     try:
         # Extract outside any transaction: it is CPU work and must not hold row locks.
         candidates = extraction.extract_claims(body)
+    except SoftTimeLimitExceeded:
+        # The task's soft limit (claims.tasks) stops a split that runs away on hostile text;
+        # fail the article with its reason so the worker is free for the next one.
+        logger.warning("Splitting article %s hit the time limit", article_id)
+        _article_fail(
+            article_id=article_id,
+            lease=now,
+            reason="Splitting took longer than the time limit; the text may be too long "
+            "or unusual (long runs of one character) to split.",
+        )
+        return 0
     except Exception as exc:
         logger.exception("Extractor failed on article %s", article_id)
         _article_fail(article_id=article_id, lease=now, reason=f"The extractor failed: {exc}")

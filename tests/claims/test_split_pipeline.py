@@ -85,6 +85,35 @@ def test_extractor_failure_marks_the_article_failed_with_the_reason(
 
 
 @pytest.mark.django_db
+def test_split_that_hits_the_soft_time_limit_fails_the_article_with_the_reason(
+    seed_text: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from celery.exceptions import SoftTimeLimitExceeded
+
+    from claims import extraction
+
+    def runaway(text: str) -> list[object]:
+        raise SoftTimeLimitExceeded()  # what Celery raises in the task at its soft limit
+
+    monkeypatch.setattr(extraction, "extract_claims", runaway)
+    article = article_ingest(body=seed_text).article
+    assert split_article(article_id=article.pk) == 0
+    article.refresh_from_db()
+    assert article.status == Article.Status.FAILED
+    assert "time limit" in article.failure_reason
+    assert article.history.filter(action="split_failed").exists()
+    assert not article.claims.exists()
+
+
+def test_split_tasks_run_under_a_soft_and_a_hard_time_limit_within_the_lease(settings) -> None:
+    from claims.tasks import resplit_article
+
+    for task in (split_article, resplit_article):
+        assert task.soft_time_limit is not None and task.time_limit is not None
+        assert task.soft_time_limit < task.time_limit < settings.ARTICLE_SPLIT_LEASE_SECONDS
+
+
+@pytest.mark.django_db
 def test_sweep_resends_queued_and_abandoned_articles_only(
     monkeypatch: pytest.MonkeyPatch, settings
 ) -> None:
