@@ -8,9 +8,11 @@ from __future__ import annotations
 import os
 import sys
 import warnings
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -97,6 +99,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
+    # Login throttling: failed attempts and lockouts in its own tables (see AXES_* below).
+    "axes",
     "claims",
 ]
 
@@ -112,6 +116,8 @@ MIDDLEWARE = [
     "claims.middleware.NoStoreWorkbenchPagesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Content-Security-Policy on every response (CONTENT_SECURITY_POLICY below).
+    "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "claims.middleware.WorkflowErrorMiddleware",
 ]
@@ -166,6 +172,30 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "article_list"
 LOGOUT_REDIRECT_URL = "login"
+
+# --- Login throttling (django-axes) ---------------------------------------------------------------
+# Axes' backend comes first: it refuses a locked-out user+address before the password is checked,
+# on /login/ and on the admin's login alike. API tokens and existing sessions never authenticate
+# with a password, so they are not counted.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Last, as axes asks: it turns the lockout its backend flagged into the lockout page.
+MIDDLEWARE = [*MIDDLEWARE, "axes.middleware.AxesMiddleware"]
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+# Minutes (axes itself reads a bare number as hours); never 0, which would lock for good.
+AXES_COOLOFF_MINUTES = env_int("AXES_COOLOFF_TIME", 15)
+if AXES_FAILURE_LIMIT < 1 or AXES_COOLOFF_MINUTES < 1:
+    raise ImproperlyConfigured("AXES_FAILURE_LIMIT and AXES_COOLOFF_TIME must be at least 1")
+# Count per username and address together: a guesser elsewhere cannot lock a reviewer out.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# Each attempt while locked restarts the cool-off (axes' default, stated because the lockout
+# page's "try again after" relies on it).
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = True
+AXES_COOLOFF_TIME = timedelta(minutes=AXES_COOLOFF_MINUTES)
+AXES_LOCKOUT_CALLABLE = "factcheck.lockout.lockout_response"
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = env_str("TIME_ZONE", "UTC")
@@ -324,6 +354,24 @@ CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", False)
 SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# The pages load nothing from other origins and run no inline code. <style> blocks carry the
+# per-response nonce (the public pages inline their styles; see public_base.html); colours that
+# vary by rating are set through CSSOM or nonced rules, never style="" attributes. JSON-LD
+# <script type="application/ld+json"> is a data block and is not subject to script-src.
+# The HTML report and Swagger UI relax style-src for their own responses (claims/views/reports.py,
+# claims/api/urls.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 
 # Serve static files straight from the app folders, so `make run` needs no collectstatic;
 # docker-compose runs collectstatic and uses the compressed manifest storage instead.

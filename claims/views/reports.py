@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from csp.constants import SELF, UNSAFE_INLINE
 from django import forms
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -45,6 +46,11 @@ def file_response(
     # A report is the newsroom's working data (drafts, when internal): no browser or proxy
     # keeps a copy to show again after Back or to the next person at the desk.
     patch_cache_control(response, private=True, no_store=True)
+    if fmt == "html":
+        # The HTML report is a self-contained document (the same file is downloaded and printed
+        # to PDF), styled by its own <style> block and per-entry colours: allow inline styles for
+        # it alone. It has no scripts; script-src stays 'self'. Same attribute as @csp_replace.
+        response._csp_replace = {"style-src": [SELF, UNSAFE_INLINE]}  # type: ignore[union-attr]
     return response
 
 

@@ -15,6 +15,19 @@
     },
   };
 
+  // The quick editors' values go in when htmx builds the request, not through `js:` hx-vals:
+  // those are eval'd, which the Content-Security-Policy (rightly) forbids.
+  document.addEventListener("htmx:configRequest", function (event) {
+    const elt = event.detail.elt;
+    if (!elt || !elt.dataset || !elt.dataset.source) return;
+    if (elt.hasAttribute("data-save-edit")) {
+      const area = document.getElementById(elt.dataset.source);
+      event.detail.parameters.claim_text = area ? area.value : "";
+    } else if (elt.hasAttribute("data-save-split")) {
+      event.detail.parameters.at = window.workbench.splitOffset(elt.dataset.source);
+    }
+  });
+
   // ---- Never a stale screen -----------------------------------------------------------------
   // A page the browser restores from its back/forward cache shows claims as they were when you
   // left (and its buttons carry old versions): load it again instead.
@@ -243,6 +256,17 @@
     if (advanceAfterSwap && !row.querySelector(".error")) move(1);
     advanceAfterSwap = false;
   });
+
+  // ---- Rating colours ---------------------------------------------------------------------
+  // The colour comes from the database; it is set through CSSOM, which the Content-Security-Policy
+  // allows, instead of a style="" attribute, which it blocks.
+  function paintRatings(root) {
+    root.querySelectorAll("[data-colour]").forEach((el) =>
+      el.style.setProperty("--rating", el.dataset.colour)
+    );
+  }
+  document.addEventListener("htmx:load", (event) => paintRatings(event.target));
+  document.addEventListener("DOMContentLoaded", () => paintRatings(document));
 
   document.addEventListener("DOMContentLoaded", function () {
     if (document.getElementById("queue-rows")) move(0);

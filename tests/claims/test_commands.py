@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
+from django.test import RequestFactory
 
 from tests.conftest import SEEDS
 
@@ -60,10 +61,12 @@ def test_demo_users_get_the_password_from_the_environment(
     out = StringIO()
     call_command("create_demo_users", stdout=out)
     assert "a-demo-password-42" in out.getvalue()
+    login = RequestFactory().post("/login/")
     for username, group in [("reviewer", "Reviewer"), ("editor", "Editor"), ("admin", "Admin")]:
-        user = authenticate(username=username, password="a-demo-password-42")
+        # As the login page does: axes refuses an authenticate() that names no request.
+        user = authenticate(login, username=username, password="a-demo-password-42")
         assert user is not None
         assert user.groups.filter(name=group).exists()
-    admin = authenticate(username="admin", password="a-demo-password-42")
+    admin = authenticate(login, username="admin", password="a-demo-password-42")
     assert admin is not None and admin.is_superuser
     call_command("create_demo_users", stdout=StringIO())  # running it again is fine
