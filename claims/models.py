@@ -50,6 +50,8 @@ class VerdictStatus(models.TextChoices):
 
 # A claim may have at most one verdict in these states at a time.
 OPEN_VERDICT_STATES = ["draft", "submitted", "changes_requested"]
+# A verdict in these states has been public: the current one, or one a correction replaced.
+PUBLIC_VERDICT_STATES = ["approved", "superseded"]
 
 
 class ClaimantType(models.TextChoices):
@@ -424,6 +426,10 @@ class Verdict(models.Model):
 
     def is_editable(self) -> bool:
         return self.status in {VerdictStatus.DRAFT, VerdictStatus.CHANGES_REQUESTED}
+
+    @property
+    def was_published(self) -> bool:
+        return self.status in PUBLIC_VERDICT_STATES
 
     @property
     def record(self) -> PublishedClaim:

@@ -13,7 +13,7 @@ from django.db import connection
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce
 
-from claims.models import Article, Claim, HistoryEvent, Verdict
+from claims.models import PUBLIC_VERDICT_STATES, Article, Claim, HistoryEvent, Verdict
 
 
 @dataclass(frozen=True)
@@ -203,7 +203,6 @@ def _rank_by_words(queryset: QuerySet[Any], query: str, fields: list[str]) -> Qu
 
 
 # What the public may read: the current verdict of a review and the versions it replaced.
-PUBLIC_VERDICT_STATES = [Verdict.Status.APPROVED, Verdict.Status.SUPERSEDED]
 
 
 def published_reviews(*, rating_id: int | None = None) -> QuerySet[Verdict]:

@@ -270,7 +270,7 @@ class VerdictSerializer(serializers.ModelSerializer):
     def get_public_url(self, verdict: Verdict) -> str | None:
         from claims.reports.claimreview import review_url
 
-        if verdict.status not in {Verdict.Status.APPROVED, Verdict.Status.SUPERSEDED}:
+        if not verdict.was_published:
             return None
         return review_url(verdict)
 

@@ -179,26 +179,15 @@ def _verdicts() -> Prefetch[Any]:
 
 def _source(citation: Citation) -> Source:
     return Source(
-        url=citation.url,
-        title=citation.title,
-        publisher=citation.publisher,
-        quote=citation.quote,
-        archived_url=citation.archived_url,
-        accessed_at=citation.accessed_at,
-        stance=citation.stance,
+        **{name: getattr(citation, name) for name in CITATION_FIELDS},
         stance_label=citation.get_stance_display(),
-        is_primary=citation.is_primary,
     )
 
 
 def entry(claim: Claim, verdict: Verdict | None) -> Entry:
     article = claim.article
     # A published verdict reports the claim as it was approved; anything else, as it is now.
-    published_record = verdict is not None and verdict.status in {
-        Verdict.Status.APPROVED,
-        Verdict.Status.SUPERSEDED,
-    }
-    record = verdict.record if verdict is not None and published_record else claim.public_record()
+    record = verdict.record if verdict is not None else claim.public_record()
     base: dict[str, Any] = {
         "claim_id": claim.pk,
         "claim": record.claim_text,
