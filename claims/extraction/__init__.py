@@ -12,12 +12,12 @@ from dataclasses import replace
 
 from .features import DATE
 from .quantities import find_quantities
-from .score import CHECKWORTHY_THRESHOLD, HELD_BACK, Assessment, assess, assess_many
+from .score import ARTICLE_BUDGET, CHECKWORTHY_THRESHOLD, HELD_BACK, Assessment, assess, assess_many
 from .segment import BULLET, CLAIM_KINDS, HEADING, SENTENCE, Segment, segment
 from .split import Atom, split_claims
 from .types import KINDS, MONTHS, CandidateClaim, Quantity
 
-EXTRACTOR_VERSION = "atomic-4"
+EXTRACTOR_VERSION = "atomic-5"
 
 __all__ = [
     "CHECKWORTHY_THRESHOLD",
@@ -76,7 +76,7 @@ def extract_claims(text: str) -> list[CandidateClaim]:
                 advised.add(len(atoms))
             atoms.append(atom)
     # Score the standalone wording, all at once; quantities keep article offsets.
-    verdicts = assess_many([atom.claim for atom in atoms])
+    verdicts = assess_many([atom.claim for atom in atoms], budget=ARTICLE_BUDGET)
     claims = []
     for i, (atom, verdict) in enumerate(zip(atoms, verdicts, strict=True)):
         span = text[atom.start : atom.end]
@@ -99,7 +99,7 @@ def extract_claims(text: str) -> list[CandidateClaim]:
                 checkworthy=score >= CHECKWORTHY_THRESHOLD,
                 kind=kind,
                 reasons=reasons,
-                quantities=_own_quantities(span, atom),
+                quantities=_own_quantities(span, atom, verdict),
                 claimant=verdict.claimant,
             )
         )
@@ -188,8 +188,14 @@ def _quote_close(text: str, start: int, end: int) -> int:
     return m.start() if m else -1
 
 
-def _own_quantities(span: str, atom: Atom) -> tuple[Quantity, ...]:
+def _own_quantities(span: str, atom: Atom, verdict: Assessment) -> tuple[Quantity, ...]:
     """The span's quantities, less a sibling's ("S&P 500 ... 0.99%, 1.36%, and 0.95%")."""
+    if span == atom.claim:
+        # The scorer parsed this very text (at offset 0): move its quantities into place.
+        return tuple(
+            replace(q, start=q.start + atom.start, end=q.end + atom.start)
+            for q in verdict.quantities
+        )
     found = find_quantities(span, atom.start)
     if _SPACES.sub(" ", span).rstrip(".") == atom.claim.rstrip("."):
         return found
@@ -199,13 +205,30 @@ def _own_quantities(span: str, atom: Atom) -> tuple[Quantity, ...]:
     own = []
     for q in found:
         surface = _SPACES.sub(" ", q.text)  # "4\xa0percent" reads "4 percent" in the claim
-        if not re.search(rf"(?<![\d.,]){re.escape(surface)}(?!\d)", atom.claim):
-            continue
         twin = in_claim.get(surface)
+        if not _stands_in(surface, atom.claim, twin.start if twin else -1):
+            continue
         if twin is not None:
             q = replace(q, counted=twin.counted or q.counted, date=twin.date or q.date)
         own.append(q)
     return tuple(own)
+
+
+def _stands_in(surface: str, claim: str, hint: int) -> bool:
+    """Tell whether `surface` is in `claim` as a whole number, not part of a longer one.
+
+    `hint` is where the claim's own parse found the same text: checked first, so a
+    bullet of 100,000 numbers under a dated lead-in is not searched 100,000 times.
+    """
+    end = hint + len(surface)
+    if (
+        hint >= 0
+        and claim.startswith(surface, hint)
+        and not (hint and (claim[hint - 1].isdecimal() or claim[hint - 1] in ".,"))
+        and not (end < len(claim) and claim[end].isdecimal())
+    ):
+        return True  # what the search below would find (\d is a decimal digit)
+    return re.search(rf"(?<![\d.,]){re.escape(surface)}(?!\d)", claim) is not None
 
 
 def score_sentence(sentence: str) -> Assessment:

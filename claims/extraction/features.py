@@ -7,8 +7,11 @@ Pure Python: no numpy or scikit-learn needed to score.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
+from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from .quantities import find_quantities
@@ -26,11 +29,24 @@ def ngrams(sentence: str) -> list[str]:
     feats = [f"w:{w}" for w in words]
     feats.extend(f"w:{a} {b}" for a, b in zip(words, words[1:], strict=False))
     for w in words:
-        padded = f" {w} "
-        n_chars = len(padded)
-        for n in range(_CHAR_MIN, min(_CHAR_MAX, n_chars) + 1):
-            feats.extend(f"c:{padded[i : i + n]}" for i in range(n_chars - n + 1))
+        feats.extend(_cached_char_ngrams(w) if len(w) <= _CACHED_WORD else _char_ngrams(w))
     return feats
+
+
+def _char_ngrams(word: str) -> tuple[str, ...]:
+    padded = f" {word} "
+    n_chars = len(padded)
+    feats: list[str] = []
+    for n in range(_CHAR_MIN, min(_CHAR_MAX, n_chars) + 1):
+        feats.extend(f"c:{padded[i : i + n]}" for i in range(n_chars - n + 1))
+    return tuple(feats)
+
+
+# Words repeat (Zipf): their character n-grams are made once. Only words of up to 24
+# letters are kept: 8,192 of them hold most of an article's running words in 15 MB at most
+# (a pasted run of 1 MB of letters is one "word" of 4 million n-grams).
+_CACHED_WORD = 24
+_cached_char_ngrams = functools.lru_cache(maxsize=8192)(_char_ngrams)
 
 
 def tfidf_dot(feats: list[str], table: dict[str, tuple[float, float]]) -> float:
@@ -39,20 +55,20 @@ def tfidf_dot(feats: list[str], table: dict[str, tuple[float, float]]) -> float:
     `table` maps a feature to (idf, weight), exactly as scikit-learn's
     TfidfVectorizer(sublinear_tf=True, norm="l2") followed by a linear model.
     """
-    counts: dict[str, int] = {}
-    for f in feats:
-        if f in table:
-            counts[f] = counts.get(f, 0) + 1
-    if not counts:
-        return 0.0
     norm = 0.0
     dot = 0.0
-    for f, n in counts.items():
-        idf, weight = table[f]
+    found = False
+    # Counter counts in C and keeps first-seen order, so the sums add up in the same order.
+    for f, n in Counter(feats).items():
+        entry = table.get(f)
+        if entry is None:
+            continue
+        found = True
+        idf, weight = entry
         value = (1.0 + math.log(n)) * idf
         norm += value * value
         dot += value * weight
-    return dot / math.sqrt(norm)
+    return dot / math.sqrt(norm) if found else 0.0
 
 
 _MONTH = (
@@ -82,6 +98,13 @@ _ATTRIB_BEFORE = re.compile(
     rf"(?P<src>(?:[A-Z][\w&.’'-]*\s+(?:of\s+(?:the\s+)?)?){{0,4}}[A-Z][\w&.’'-]*)"
     rf"\s+(?:has\s+|had\s+)?{_ATTRIB_VERB}\b"
 )
+# Where a name may open: the first capital of a word. A later capital of the same word
+# would give the same match or none (a name's first word runs to the word's end either
+# way), so trying them too only made a long run of capitals ("AAAA…": 32 KB took 15 s)
+# quadratic. The run of word characters is the one the name patterns use.
+_CAPITAL_AHEAD = r"[\w&.’'-]*?(?=[A-Z])"
+_WORD_CAPITAL = re.compile(rf"(?<![\w&.’'-]){_CAPITAL_AHEAD}")
+_CUT_WORD_CAPITAL = re.compile(_CAPITAL_AHEAD)
 _ATTRIB_ANY = re.compile(rf"\b{_ATTRIB_VERB}\b|\baccording to\b|\bin an? [A-Z]\w* interview\b")
 _PRONOUNS = frozenset(["I", "We", "He", "She", "They", "It", "You", "This", "That"])
 # A quotation of three words or more. The run between the marks may not hold another
@@ -206,9 +229,35 @@ def attribution(sentence: str) -> str | None:
     m = _ATTRIB_ACCORDING.search(sentence)
     if m is not None:
         return m.group("src").rstrip(".,")
-    m = _ATTRIB_BEFORE.search(sentence)
+    m = first_match(_ATTRIB_BEFORE, sentence)
     if m is not None and m.group("src") not in _PRONOUNS:
         return m.group("src")
     if _ATTRIB_ANY.search(sentence):
         return ""
+    return None
+
+
+def word_capitals(text: str, pos: int = 0) -> Iterator[int]:
+    """Yield the offset of each word's first capital letter, from `pos` on.
+
+    A word that `pos` cuts starts at `pos`, as for a search from there.
+    """
+    cut = _CUT_WORD_CAPITAL.match(text, pos)
+    if cut is not None:
+        yield cut.end()
+        pos = cut.end() + 1  # the rest of that word holds no word start
+    for m in _WORD_CAPITAL.finditer(text, pos):
+        yield m.end()
+
+
+def first_match(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
+    """Return `pattern.search(text)` for a pattern that opens with a name, in linear time.
+
+    The pattern must start with `[A-Z][\\w&.’'-]*` and go on with neither a word
+    character nor one of &.’'- (a space, a comma), as the name patterns here do.
+    """
+    for at in word_capitals(text):
+        m = pattern.match(text, at)
+        if m is not None:
+            return m
     return None

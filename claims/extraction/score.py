@@ -59,6 +59,25 @@ _SPOKEN_MIN = 8  # characters between the opening mark and the sentence mark
 # How far the learned wording alone must push the logit before it is worth a reason.
 _WORDING_REASON = 0.75
 
+
+@dataclass(frozen=True, slots=True)
+class Budget:
+    """How much of the neural model one call may use: runs (one per distinct sentence), tokens."""
+
+    runs: int
+    tokens: int
+
+
+# One article's share of the neural model, so that extraction stays linear in the input
+# with a small constant (the issue: at most 5 s per MB of any input on one core). A run
+# costs about 1 ms plus 0.06 ms a token on one core, so the budget costs at most 2.5 s.
+# It holds a 20,000-word article, about the longest news runs: the seeds give one
+# candidate per 20 words, of 25 tokens on average. A sentence seen before is scored once
+# and counts once. Past the budget the rest of the article is scored without MiniLM
+# (`checkworthy.blend_without_minilm`), and its reasons say so.
+ARTICLE_BUDGET = Budget(runs=1_000, tokens=25_000)
+PAST_BUDGET = "article too long: scored without the neural model"
+
 _REASONS = {
     "money": "a money amount",
     "percent": "a percentage",
@@ -112,34 +131,57 @@ def assess(sentence: str, offset: int = 0) -> Assessment:
     return assess_many([sentence], offset)[0]
 
 
-def assess_many(sentences: list[str], offset: int = 0) -> list[Assessment]:
-    """Score many sentences at once (the neural component runs in batches)."""
-    blend = checkworthy.blend()
+def assess_many(
+    sentences: list[str], offset: int = 0, *, budget: Budget | None = None
+) -> list[Assessment]:
+    """Score many sentences at once, each distinct sentence once.
+
+    With a `budget`, MiniLM scores the distinct sentences in order while the budget
+    lasts and the rest are scored without it; without one, MiniLM scores them all.
+    """
+    # An assessment depends on the sentence alone: repeated boilerplate costs nothing.
+    distinct = list(dict.fromkeys(sentences))
+    assessed = dict(zip(distinct, _assess_distinct(distinct, offset, budget), strict=True))
+    return [assessed[s] for s in sentences]
+
+
+def _assess_distinct(sentences: list[str], offset: int, budget: Budget | None) -> list[Assessment]:
+    shipped = checkworthy.blend()
     linear = checkworthy.linear()
     signals = [detect(s, offset) for s in sentences]
-    if blend.weights.get("linear"):
-        parts = [linear.parts(s, sig.on) for s, sig in zip(sentences, signals, strict=True)]
-    else:  # the n-gram part weighs nothing in this blend: skip it (6% of scoring time)
-        parts = [(0.0, linear.signal(sig.on)) for sig in signals]
-    logits = [blend.bias] * len(sentences)
-    w = blend.weights.get("linear", 0.0)
-    if w:
-        logits = [z + w * (linear.bias + t + g) for z, (t, g) in zip(logits, parts, strict=True)]
-    # The explicit signals' learned weights once more, on their own, so that numbers,
-    # attribution, opinion and questions move the score whatever the neural part says.
-    w = blend.weights.get("signals", 0.0)
-    if w:
-        logits = [z + w * g for z, (_, g) in zip(logits, parts, strict=True)]
-    w = blend.weights.get("minilm", 0.0)
-    if w and sentences:
+    if not shipped.weights.get("minilm"):
+        neural = [0.0] * len(sentences)
+    elif budget is None:
         neural = checkworthy.minilm().logits(sentences)
-        logits = [z + w * n for z, n in zip(logits, neural, strict=True)]
-    # The wording reason is the score's logit without the explicit signals: whatever
-    # learned text model drives the score also drives the reason, so they never disagree.
-    g_weight = blend.weights.get("linear", 0.0) + blend.weights.get("signals", 0.0)
-    wording = [z - g_weight * g for z, (_, g) in zip(logits, parts, strict=True)]
+    else:
+        neural = checkworthy.minilm().logits_within(
+            sentences, runs=budget.runs, tokens=budget.tokens
+        )
+    fallback = checkworthy.blend_without_minilm()
     out = []
-    for sentence, sig, text_logit, logit in zip(sentences, signals, wording, logits, strict=True):
+    for i, (sentence, sig) in enumerate(zip(sentences, signals, strict=True)):
+        past_budget = i >= len(neural)
+        blend = fallback if past_budget else shipped
+        if blend.weights.get("linear"):
+            text_part, signal_part = linear.parts(sentence, sig.on)
+        else:  # the n-gram part weighs nothing in this blend: skip it (6% of scoring time)
+            text_part, signal_part = 0.0, linear.signal(sig.on)
+        logit = blend.bias
+        w = blend.weights.get("linear", 0.0)
+        if w:
+            logit += w * (linear.bias + text_part + signal_part)
+        # The explicit signals' learned weights once more, on their own, so that numbers,
+        # attribution, opinion and questions move the score whatever the text model says.
+        w = blend.weights.get("signals", 0.0)
+        if w:
+            logit += w * signal_part
+        w = blend.weights.get("minilm", 0.0)
+        if w:
+            logit += w * neural[i]
+        # The wording reason is the score's logit without the explicit signals: whatever
+        # learned text model drives the score also drives the reason, so they never disagree.
+        g_weight = blend.weights.get("linear", 0.0) + blend.weights.get("signals", 0.0)
+        text_logit = logit - g_weight * signal_part
         score = round(checkworthy.logit_to_score(logit, blend.threshold), 3)
         kind = kind_of(sentence, sig)
         commentary = (
@@ -150,12 +192,13 @@ def assess_many(sentences: list[str], offset: int = 0) -> list[Assessment]:
         )
         if kind == "not_a_claim" or commentary:
             score = min(score, HELD_BACK)
+        reasons = _reasons(sig, text_logit, sentence)
         out.append(
             Assessment(
                 score=score,
                 checkworthy=score >= CHECKWORTHY_THRESHOLD,
                 kind=kind,
-                reasons=_reasons(sig, text_logit, sentence),
+                reasons=(*reasons, PAST_BUDGET) if past_budget else reasons,
                 quantities=sig.quantities,
                 claimant=sig.source or "",
             )

@@ -14,11 +14,21 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .features import word_capitals
 from .quantities import find_quantities
+from .types import Quantity
 
 _SPACES = re.compile(r"\s+")
 _ITEM = r"[A-Z][\w&.'’-]*(?:\s+[A-Z0-9][\w&.'’-]*){0,3}"
-_LIST = re.compile(rf"(?P<list>{_ITEM}(?:,\s+(?:the\s+)?{_ITEM})*,?\s+and\s+(?:the\s+)?{_ITEM})")
+# A list pairs with its values only up to this many items: news lists are short ("the
+# Dow, the Nasdaq and the S&P 500"), and each item's span runs on to its value, so the
+# spans of a pasted table of 1,000 items would overlap a million times. The bound also
+# keeps a list search linear: a long run of "Alpha, " without an "and" was quadratic.
+_MAX_PAIRED = 12
+_LIST = re.compile(
+    rf"(?P<list>{_ITEM}(?:,\s+(?:the\s+)?{_ITEM}){{0,{_MAX_PAIRED - 2}}}"
+    rf",?\s+and\s+(?:the\s+)?{_ITEM})"
+)
 _LIST_ITEM = re.compile(_ITEM)
 _VALUE_SEP = re.compile(r"\s*(?:,\s*(?:and\s+)?|\s+and\s+)\s*")
 _RESPECTIVELY = re.compile(r",?\s+respectively\b")
@@ -60,6 +70,7 @@ _SINGULAR = {
     "countries": "country",
 }
 _MIN_WORDS = 4
+_TWO_NUMBERS = re.compile(r"\d\D+\d")
 _PAIRED_MIDDLE = 4  # words between a list and its values: "declined slightly by"
 # The subject of the first clause, when it is a name: "Trump raised …", "The Fed cut …".
 _SUBJECT = re.compile(
@@ -130,40 +141,47 @@ def _paired(sentence: str, offset: int) -> list[Atom]:
     Only when the values close the sentence, are all percentages or all of one unit,
     and a short verb phrase joins them to the list, so "X and Y, 5% and 6%" stays whole.
     """
+    if _TWO_NUMBERS.search(sentence) is None:
+        return []  # two quantities need two runs of digits: skip the parse
     end = len(sentence.rstrip(" .!"))
     values = find_quantities(sentence[:end])
     if len(values) < 2 or values[-1].end != end:
         return []
     if len({(q.percent, q.unit, q.currency) for q in values}) != 1:
         return []
-    return _pair(sentence, sentence[:end], offset, strict=True)
+    return _pair(sentence, sentence[:end], offset, strict=True, values=values)
 
 
-def _pair(sentence: str, head: str, offset: int, strict: bool) -> list[Atom]:
+def _pair(
+    sentence: str, head: str, offset: int, strict: bool, values: tuple[Quantity, ...] | None = None
+) -> list[Atom]:
     """Pair the list right before a run of values with those values, item by item.
 
     `strict` (no "respectively" to go by): the list must open the sentence, so nothing
     said before it ("Officials denied that ...", "Exports to ...") is lost from the
     claims, and only a short verb phrase may join list and values.
     """
-    values = [q for q in find_quantities(head) if q.end <= len(head)]
+    if values is None:
+        values = find_quantities(head)  # `_paired` has them already
+    values = tuple(q for q in values if q.end <= len(head))
     # Keep the run of values that ends right before "respectively".
-    run: list = []
+    run: list[Quantity] = []  # built from the last value back, then put in order
     for q in reversed(values):
-        tail = head[q.end : run[0].start] if run else head[q.end :]
+        tail = head[q.end : run[-1].start] if run else head[q.end :]
         if run and not _VALUE_SEP.fullmatch(tail):
             break
         if not run and tail.strip():
             break
-        run.insert(0, q)
-    if len(run) < 2:
+        run.append(q)  # not insert(0, q): that is quadratic in a run of 100,000 numbers
+    run.reverse()
+    if not 2 <= len(run) <= _MAX_PAIRED:
         return []
     before = head[: run[0].start]
     # "However, the Shenzhen Component Index and ...": the connective is no list item.
     opener = _OPENER.match(before)
     lists = [
         m
-        for m in _LIST.finditer(before, opener.end() if opener else 0)
+        for m in _lists(before, opener.end() if opener else 0)
         if len(_items(m.group("list"))) == len(run)
     ]
     if not lists:
@@ -194,6 +212,22 @@ def _pair(sentence: str, head: str, offset: int, strict: bool) -> list[Atom]:
     return atoms
 
 
+def _lists(text: str, pos: int) -> list[re.Match[str]]:
+    """Return what `_LIST.finditer(text, pos)` finds, trying only words' first capitals.
+
+    A list opens with a name, so a later capital of the same word gives the same match
+    or none (see `features.word_capitals`).
+    """
+    found: list[re.Match[str]] = []
+    for at in word_capitals(text, pos):
+        if found and at < found[-1].end():
+            continue  # inside the list found last: finditer goes on from its end
+        m = _LIST.match(text, at)
+        if m is not None:
+            found.append(m)
+    return found
+
+
 def _items(listed: str) -> list[str]:
     return [m.group() for m in _items_m(listed)]
 
@@ -209,13 +243,18 @@ def _items_m(listed: str) -> list[re.Match[str]]:
 
 
 def _clauses(sentence: str, offset: int) -> list[Atom]:
-    # Quoted speech is one claim about what someone said: never cut inside quotes.
-    cuts = [
-        m
-        for m in _CLAUSE_SEP.finditer(sentence)
-        if (sentence.count("“", 0, m.start()) - sentence.count("”", 0, m.start())) <= 0
-        and sentence.count('"', 0, m.start()) % 2 == 0
-    ]
+    # Quoted speech is one claim about what someone said: never cut inside quotes. The
+    # marks before each separator are counted on from the last one, not from the start
+    # (1 MB of "word; " took minutes).
+    cuts = []
+    opened = straight = counted_to = 0
+    for m in _CLAUSE_SEP.finditer(sentence):
+        at = m.start()
+        opened += sentence.count("“", counted_to, at) - sentence.count("”", counted_to, at)
+        straight += sentence.count('"', counted_to, at)
+        counted_to = at
+        if opened <= 0 and straight % 2 == 0:
+            cuts.append(m)
     if not cuts:
         return []
     pieces: list[tuple[int, int]] = []
