@@ -8,11 +8,10 @@ from typing import Any
 import django_filters
 from django import forms
 from django.db.models import QuerySet
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from claims.models import Claim
-from claims.selectors import claims_search, reviewers
+from claims.models import Article, Claim
+from claims.selectors import articles_search, claims_search, reviewers
 
 ASSIGNEE = re.compile(r"^(me|none|[0-9]+)$")
 
@@ -28,13 +27,34 @@ class AssigneeField(django_filters.fields.ChoiceField):
         return bool(ASSIGNEE.match(str(value))) or super().valid_value(value)
 
 
+@extend_schema_field({"type": "string", "pattern": ASSIGNEE.pattern})
 class AssigneeFilter(django_filters.ChoiceFilter):
     field_class = AssigneeField
 
 
-@extend_schema_field(OpenApiTypes.INT)
+# The schema says what the form fields check, so a client knows a value is refused before it
+# sends it (and a generated one can say so in its types).
+# Ids are 64-bit; SQLite raises OverflowError on a bigger number instead of finding nothing.
+MAX_ID = 2**63 - 1
+
+
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": MAX_ID})
 class IdFilter(django_filters.NumberFilter):
     field_class = forms.IntegerField
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(*args, **kwargs)
+
+
+@extend_schema_field({"type": "number", "minimum": 0, "maximum": 1})
+class ScoreFilter(django_filters.NumberFilter):
+    pass
+
+
+@extend_schema_field({"type": "string", "maxLength": 200})
+class SearchFilter(django_filters.CharFilter):
+    pass
 
 
 class ClaimFilter(django_filters.FilterSet):
@@ -49,7 +69,7 @@ class ClaimFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(
         label="Type", choices=Claim.Kind.choices, empty_label="Any type"
     )
-    min_score = django_filters.NumberFilter(
+    min_score = ScoreFilter(
         field_name="score",
         lookup_expr="gte",
         label="Score at least",
@@ -63,7 +83,7 @@ class ClaimFilter(django_filters.FilterSet):
         help_text="A user id, `me` or `none`.",
     )
     # Last: a search orders by rank, which the filters before it must not undo.
-    search = django_filters.CharFilter(
+    search = SearchFilter(
         method="filter_search", label="Search", max_length=200, help_text="Full-text, ranked."
     )
 
@@ -82,8 +102,49 @@ class ClaimFilter(django_filters.FilterSet):
             return claims.filter(assignee_id=user.pk if user is not None else None)
         if value == "none":
             return claims.filter(assignee__isnull=True)
-        return claims.filter(assignee_id=int(value))
+        user_id = int(value)
+        if user_id > MAX_ID:  # no such user, and SQLite cannot compare with it
+            return claims.none()
+        return claims.filter(assignee_id=user_id)
 
     def filter_search(self, claims: QuerySet[Claim], name: str, value: str) -> QuerySet[Claim]:
         query = value.strip()
         return claims_search(claims, query) if query else claims
+
+
+class ClaimApiFilter(ClaimFilter):
+    """The queue's filters as GET /api/claims/ takes them: a parameter sent empty is an error.
+
+    The queue's form sends every field, empty for "any"; a script that sends `?status=` has
+    lost a value on the way, and hearing so beats getting every claim back.
+    """
+
+    # An empty search is still a string, and searches for nothing: it filters nothing out.
+    blank_allowed = frozenset({"search"})
+
+    def is_valid(self) -> bool:
+        valid = super().is_valid()
+        for name in self.filters.keys() - self.blank_allowed:
+            if self.is_bound and name in self.data and self.data.get(name) == "":
+                if name not in self.form.errors:
+                    self.form.add_error(name, "Send a value, or leave the parameter out.")
+                valid = False
+        return valid
+
+
+class ArticleFilter(django_filters.FilterSet):
+    """The article list's search (GET /api/articles/), checked like the claim queue's."""
+
+    search = SearchFilter(
+        method="filter_search", max_length=200, help_text="Full-text search, ranked."
+    )
+
+    class Meta:
+        model = Article
+        fields = ["search"]
+
+    def filter_search(
+        self, articles: QuerySet[Article], name: str, value: str
+    ) -> QuerySet[Article]:
+        query = value.strip()
+        return articles_search(articles, query) if query else articles

@@ -10,9 +10,8 @@ from axes.models import AccessAttempt
 from django.contrib.auth.models import User
 from django.db.models import F
 from django.test import Client
-from rest_framework.authtoken.models import Token
 
-from tests.claims.factories import make_user
+from tests.claims.factories import make_user, token_for
 
 PASSWORD = "pw-for-tests-only"
 HOME = "127.0.0.1"
@@ -96,12 +95,12 @@ def test_sessions_force_login_and_tokens_keep_working_for_a_locked_user(
     client: Client, rita: User
 ) -> None:
     client.force_login(rita)
-    token = Token.objects.create(user=rita)
+    token = token_for(rita)
     lock_out("rita")
     assert_locked_out(log_in("rita", PASSWORD))
     # The session made before the lock (DRF's SessionAuthentication) and the API token never
     # present a password, so axes does not stand in their way.
     assert client.get("/api/articles/").status_code == 200
     assert client.get("/queue/").status_code == 200
-    api = Client(HTTP_AUTHORIZATION=f"Token {token.key}")
+    api = Client(HTTP_AUTHORIZATION=f"Token {token}")
     assert api.get("/api/articles/").status_code == 200

@@ -86,15 +86,20 @@ OPERATIONS: dict[tuple[str, str], tuple[str, str]] = {
     ),
     ("get", "/api/ratings/"): ("rating_list", "List the rating scale"),
     ("get", "/api/reports/"): ("report_selection", "Download a report of selected verdicts"),
+    ("post", "/api/reports/exports/"): (
+        "report_export_create",
+        "Have the worker build a big report of selected verdicts",
+    ),
     ("get", "/api/reports/exports/{id}/"): ("report_export_get", "Show a big export's progress"),
     ("get", "/api/reports/exports/{id}/download/"): (
         "report_export_download",
         "Download a finished export",
     ),
     ("get", "/api/me/"): ("me_get", "Who am I"),
-    ("get", "/api/me/token/"): ("my_token_get", "Show my API token"),
-    ("post", "/api/me/token/"): ("my_token_create", "Create or rotate my API token"),
-    ("delete", "/api/me/token/"): ("my_token_revoke", "Revoke my API token"),
+    ("get", "/api/me/tokens/"): ("my_token_list", "List my API tokens"),
+    ("post", "/api/me/tokens/"): ("my_token_create", "Create an API token"),
+    ("delete", "/api/me/tokens/"): ("my_token_revoke_all", "Revoke all my API tokens"),
+    ("delete", "/api/me/tokens/{token_id}/"): ("my_token_revoke", "Revoke one of my API tokens"),
 }
 
 

@@ -2,8 +2,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from knox.models import AuthToken
 from rest_framework import serializers
 
+from claims.api import fields as f
+from claims.api.tokens import token_public_id
 from claims.models import (
     Article,
     Citation,
@@ -19,18 +22,16 @@ from claims.reports.render import FORMATS
 from claims.services.verdicts import CITATION_FIELDS, SUMMARY_MAX
 
 
-class ArticleSerializer(serializers.ModelSerializer):
-    url = serializers.URLField(
-        source="source_url", max_length=2000, required=False, allow_blank=True
-    )
-    title = serializers.CharField(
+class ArticleSerializer(f.ModelSerializer):
+    url = f.URLField(source="source_url", max_length=2000, required=False, allow_blank=True)
+    title = f.CharField(
         max_length=300,
         required=False,
         allow_blank=True,
         help_text="Guessed from the text if empty.",
     )
     # Not trimmed: claim offsets point into the text exactly as sent.
-    body = serializers.CharField(
+    body = f.CharField(
         trim_whitespace=False,
         write_only=True,
         required=False,
@@ -41,8 +42,8 @@ class ArticleSerializer(serializers.ModelSerializer):
         required=False,
         help_text="A .txt, .md or .html file instead of `body` (multipart/form-data).",
     )
-    claim_count = serializers.IntegerField(read_only=True)
-    checkworthy_count = serializers.IntegerField(read_only=True)
+    claim_count = f.IntegerField(read_only=True)
+    checkworthy_count = f.IntegerField(read_only=True)
 
     class Meta:
         model = Article
@@ -84,7 +85,7 @@ _ARTICLE_META = ["title", "url", "publisher", "published_at"]
 class ArticleTextSerializer(ArticleSerializer):
     """The JSON way in: the text itself. For the schema; the view validates ArticleSerializer."""
 
-    body = serializers.CharField(
+    body = f.CharField(
         trim_whitespace=False, write_only=True, help_text="The article text, exactly as published."
     )
 
@@ -102,36 +103,34 @@ class ArticleUploadSerializer(ArticleSerializer):
 
 
 class ArticleDetailSerializer(ArticleSerializer):
-    body = serializers.CharField(read_only=True)
+    body = f.CharField(read_only=True)
 
     class Meta(ArticleSerializer.Meta):
         fields = [f for f in ArticleSerializer.Meta.fields if f != "file"]
 
 
 class ArticlePatchSerializer(serializers.Serializer):
-    updated_at = serializers.DateTimeField(
+    updated_at = f.DateTimeField(
         help_text="The `updated_at` you read; a newer one on the server gives 409."
     )
-    url = serializers.URLField(
+    url = f.URLField(
         max_length=2000,
         required=False,
         allow_blank=True,
         help_text="The article's public URL: where the public review says the claim appeared.",
     )
-    publisher = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    published_at = serializers.DateField(required=False, allow_null=True)
+    publisher = f.CharField(max_length=200, required=False, allow_blank=True)
+    published_at = f.DateField(required=False, allow_null=True)
 
 
-class ClaimSerializer(serializers.ModelSerializer):
-    claim = serializers.CharField(source="claim_text", read_only=True)
-    reasons = serializers.ListField(child=serializers.CharField(), read_only=True)
+class ClaimSerializer(f.ModelSerializer):
+    claim = f.CharField(source="claim_text", read_only=True)
+    reasons = serializers.ListField(child=f.CharField(), read_only=True)
     quantities = serializers.ListField(child=serializers.DictField(), read_only=True)
     tags: Any = serializers.SlugRelatedField(many=True, read_only=True, slug_field="name")
     # Declared so the schema says what an unrecorded claimant looks like: empty strings.
-    claimant_type = serializers.ChoiceField(
-        choices=ClaimantType.choices, read_only=True, allow_blank=True
-    )
-    claimant_url = serializers.URLField(read_only=True, allow_blank=True)
+    claimant_type = f.ChoiceField(choices=ClaimantType.choices, read_only=True, allow_blank=True)
+    claimant_url = f.URLField(read_only=True, allow_blank=True)
 
     class Meta:
         model = Claim
@@ -163,66 +162,62 @@ class ClaimSerializer(serializers.ModelSerializer):
 
 
 class ClaimPatchSerializer(serializers.Serializer):
-    version = serializers.IntegerField(
+    version = f.IntegerField(
         min_value=1, help_text="The version you read; a newer one on the server gives 409."
     )
-    status = serializers.ChoiceField(choices=Claim.Status.choices, required=False)
-    claim = serializers.CharField(max_length=2000, required=False, help_text="The claim text.")
-    kind = serializers.ChoiceField(choices=Claim.Kind.choices, required=False)
-    tags = serializers.ListField(
-        child=serializers.CharField(max_length=60), max_length=20, required=False
-    )
-    assignee = serializers.IntegerField(
+    status = f.ChoiceField(choices=Claim.Status.choices, required=False)
+    claim = f.CharField(max_length=2000, required=False, help_text="The claim text.")
+    kind = f.ChoiceField(choices=Claim.Kind.choices, required=False)
+    tags = serializers.ListField(child=f.CharField(max_length=60), max_length=20, required=False)
+    assignee = f.IntegerField(
         required=False, allow_null=True, min_value=1, help_text="A user id, or null to unassign."
     )
-    claimant = serializers.CharField(
+    claimant = f.CharField(
         max_length=200,
         required=False,
         allow_blank=True,
         help_text="Who made the claim: a person or an organisation.",
     )
-    claimant_type = serializers.ChoiceField(
+    claimant_type = f.ChoiceField(
         choices=ClaimantType.choices,
         required=False,
         allow_blank=True,
         help_text="Blank: not decided yet (a claimant the extractor suggested from the text).",
     )
-    claimant_url = serializers.URLField(max_length=2000, required=False, allow_blank=True)
-    claim_date = serializers.DateField(
+    claimant_url = f.URLField(max_length=2000, required=False, allow_blank=True)
+    claim_date = f.DateField(
         required=False, allow_null=True, help_text="When the claim was made; null to clear."
     )
 
 
 class ClaimCreateSerializer(serializers.Serializer):
-    article = serializers.IntegerField(min_value=1)
-    start = serializers.IntegerField(min_value=0)
-    end = serializers.IntegerField(min_value=1)
-    claim = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+    article = f.IntegerField(min_value=1)
+    start = f.IntegerField(min_value=0)
+    end = f.IntegerField(min_value=1)
+    claim = f.CharField(max_length=2000, required=False, allow_blank=True)
 
 
 class SplitSerializer(serializers.Serializer):
-    version = serializers.IntegerField(min_value=1)
-    at = serializers.IntegerField(
-        min_value=0, help_text="Article offset where the second claim starts."
-    )
+    version = f.IntegerField(min_value=1)
+    at = f.IntegerField(min_value=0, help_text="Article offset where the second claim starts.")
 
 
 class VersionSerializer(serializers.Serializer):
-    version = serializers.IntegerField(min_value=1)
+    version = f.IntegerField(min_value=1)
 
 
 class RequestChangesSerializer(VersionSerializer):
-    note = serializers.CharField(max_length=5000)
+    note = f.CharField(max_length=5000)
 
 
-class RatingSerializer(serializers.ModelSerializer):
+class RatingSerializer(f.ModelSerializer):
     class Meta:
         model = Rating
         fields = ["id", "label", "description", "colour", "order", "value"]
 
 
-class CitationSerializer(serializers.ModelSerializer):
-    accessed_at = serializers.DateField(required=False, allow_null=True)
+class CitationSerializer(f.ModelSerializer):
+    accessed_at = f.DateField(required=False, allow_null=True)
 
     class Meta:
         model = Citation
@@ -230,10 +225,8 @@ class CitationSerializer(serializers.ModelSerializer):
         extra_kwargs = {"url": {"help_text": "May be blank in a draft; required to submit."}}
 
 
-class VerdictSerializer(serializers.ModelSerializer):
-    rating_label = serializers.CharField(
-        source="rating.label", read_only=True, default=None, allow_null=True
-    )
+class VerdictSerializer(f.ModelSerializer):
+    rating_label = f.CharField(source="rating.label", read_only=True, default=None, allow_null=True)
     citations = CitationSerializer(many=True, read_only=True)
     public_url = serializers.SerializerMethodField(
         help_text="The public permalink, shared by a verdict and its corrections; null until "
@@ -278,21 +271,22 @@ class VerdictSerializer(serializers.ModelSerializer):
 class VerdictWriteSerializer(serializers.Serializer):
     rating = serializers.PrimaryKeyRelatedField(
         queryset=Rating.objects.all(),
+        pk_field=f.IntegerField(),
         allow_null=True,
         required=False,
         help_text="An id from /api/ratings/.",
     )
-    summary = serializers.CharField(
+    summary = f.CharField(
         max_length=SUMMARY_MAX,
         required=False,
         allow_blank=True,
         help_text="The claim reviewed, without the rating (ClaimReview's claimReviewed).",
     )
-    rationale = serializers.CharField(
+    rationale = f.CharField(
         required=False, allow_blank=True, max_length=100_000, help_text="Markdown."
     )
     citations = CitationSerializer(many=True, required=False)
-    correction_note = serializers.CharField(
+    correction_note = f.CharField(
         required=False,
         allow_blank=True,
         max_length=5000,
@@ -301,16 +295,16 @@ class VerdictWriteSerializer(serializers.Serializer):
 
 
 class CorrectionOpenSerializer(serializers.Serializer):
-    note = serializers.CharField(
+    note = f.CharField(
         required=False, allow_blank=True, max_length=5000, help_text="What needs correcting."
     )
 
 
 class VerdictPatchSerializer(VerdictWriteSerializer):
-    version = serializers.IntegerField(min_value=1)
+    version = f.IntegerField(min_value=1)
 
 
-class CommentSerializer(serializers.ModelSerializer):
+class CommentSerializer(f.ModelSerializer):
     class Meta:
         model = Comment
         fields = ["id", "claim", "author", "body", "created_at"]
@@ -318,7 +312,7 @@ class CommentSerializer(serializers.ModelSerializer):
         extra_kwargs = {"body": {"max_length": 10_000}}
 
 
-class HistoryEventSerializer(serializers.ModelSerializer):
+class HistoryEventSerializer(f.ModelSerializer):
     # Null for the system (the worker splitting an article) and for a deleted user.
     actor: Any = serializers.SlugRelatedField(
         read_only=True, slug_field="username", allow_null=True
@@ -341,48 +335,86 @@ class HistoryEventSerializer(serializers.ModelSerializer):
 
 
 class MeSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    username = serializers.CharField()
+    id = f.IntegerField()
+    username = f.CharField()
     roles = serializers.ListField(
-        child=serializers.ChoiceField(choices=["Admin", "Editor", "Reviewer"]),
+        child=f.ChoiceField(choices=["Admin", "Editor", "Reviewer"]),
         help_text="Workbench roles; they decide what the other operations allow.",
     )
 
 
 class TokenSerializer(serializers.Serializer):
-    token = serializers.CharField(read_only=True)
+    """One API token, without its key (the server keeps only a hash of it)."""
+
+    id = serializers.SerializerMethodField(help_text="Names the token to revoke it.")
+    created = f.DateTimeField(read_only=True)
+    expiry = f.DateTimeField(
+        read_only=True, allow_null=True, help_text="When it stops working; null: never."
+    )
+    current = serializers.SerializerMethodField(help_text="Whether this request was made with it.")
+
+    def get_id(self, token: AuthToken) -> str:
+        return token_public_id(token)
+
+    def get_current(self, token: AuthToken) -> bool:
+        current = self.context.get("current")
+        return isinstance(current, AuthToken) and current.digest == token.digest
+
+
+class TokenCreatedSerializer(serializers.Serializer):
+    id = serializers.SerializerMethodField(help_text="Names the token to revoke it.")
+    token = serializers.SerializerMethodField(
+        help_text="The key, for `Authorization: Token <key>`. Shown this once: keep it safe."
+    )
+    created = f.DateTimeField(read_only=True)
+    expiry = f.DateTimeField(
+        read_only=True, allow_null=True, help_text="When it stops working; null: never."
+    )
+
+    def get_id(self, token: AuthToken) -> str:
+        return token_public_id(token)
+
+    def get_token(self, token: AuthToken) -> str:
+        return str(self.context["key"])
 
 
 class ErrorSerializer(serializers.Serializer):
-    detail = serializers.CharField()
+    detail = f.CharField()
 
 
 class ConflictSerializer(serializers.Serializer):
-    detail = serializers.CharField()
+    detail = f.CharField()
     current = serializers.DictField(
         required=False,
         help_text="On a stale `version`: the record as it is now on the server.",
     )
 
 
+class ArticleReportQuerySerializer(serializers.Serializer):
+    """The query string of GET /api/articles/{id}/report/."""
+
+    format = f.ChoiceField(choices=list(FORMATS), required=False, default="html")
+    internal = f.QueryBooleanField(required=False, default=False)
+
+
 class SelectionQuerySerializer(serializers.Serializer):
     """The query string of GET /api/reports/."""
 
-    rating = serializers.IntegerField(required=False, min_value=1)
-    reviewer = serializers.IntegerField(required=False, min_value=1)
-    publisher = serializers.CharField(required=False, max_length=200, allow_blank=True)
-    format = serializers.ChoiceField(choices=list(FORMATS), required=False, default="html")
+    rating = serializers.IntegerField(required=False, min_value=1, max_value=f.MAX_INT)
+    reviewer = serializers.IntegerField(required=False, min_value=1, max_value=f.MAX_INT)
+    publisher = f.CharField(required=False, max_length=200, allow_blank=True)
+    format = f.ChoiceField(choices=list(FORMATS), required=False, default="html")
 
     def get_fields(self) -> dict[str, serializers.Field]:
         fields = super().get_fields()
         # "from" and "to" are Python keywords, so they are declared here.
-        fields["from"] = serializers.DateField(required=False)
-        fields["to"] = serializers.DateField(required=False)
+        fields["from"] = f.DateField(required=False)
+        fields["to"] = f.DateField(required=False)
         return fields
 
 
-class ReportExportSerializer(serializers.ModelSerializer):
-    percent = serializers.IntegerField(read_only=True)
+class ReportExportSerializer(f.ModelSerializer):
+    percent = f.IntegerField(read_only=True)
     status_url = serializers.SerializerMethodField()
     download_url = serializers.SerializerMethodField()
 

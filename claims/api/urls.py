@@ -33,6 +33,7 @@ urlpatterns = [
     path("ratings/", views.RatingList.as_view(), name="api_rating_list"),
     path("articles/<int:pk>/report/", views.ArticleReport.as_view(), name="api_article_report"),
     path("reports/", views.SelectionReport.as_view(), name="api_reports"),
+    path("reports/exports/", views.ReportExportCreate.as_view(), name="api_report_export_create"),
     path(
         "reports/exports/<int:pk>/",
         views.ReportExportDetail.as_view(),
@@ -44,7 +45,8 @@ urlpatterns = [
         name="api_report_export_download",
     ),
     path("me/", views.Me.as_view(), name="api_me"),
-    path("me/token/", views.MyToken.as_view(), name="api_my_token"),
+    path("me/tokens/", views.MyTokens.as_view(), name="api_my_tokens"),
+    path("me/tokens/<str:token_id>/", views.MyToken.as_view(), name="api_my_token"),
     path("schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path(
         "docs/",

@@ -14,7 +14,6 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, generics, serializers, status
-from rest_framework.authtoken.models import Token
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.parsers import BaseParser, MultiPartParser
 from rest_framework.renderers import BaseRenderer
@@ -23,19 +22,20 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from claims import services
+from claims.api import fields as f
 from claims.api import serializers as s
+from claims.api import tokens
 from claims.errors import VersionConflict
-from claims.filters import ClaimFilter
+from claims.filters import ArticleFilter, ClaimApiFilter
 from claims.ingest import decode_upload
 from claims.models import Article, Claim, Comment, HistoryEvent, Rating, ReportExport, Verdict
 from claims.permissions import roles_of
 from claims.reports import build
 from claims.reports.data import ReportFilters, selection_verdicts
 from claims.reports.render import FORMATS
-from claims.selectors import articles_search
 from claims.services.claims import UNSET
 from claims.services.reports import report_export_request
-from claims.views.reports import article_report_stem, file_response, wants_internal
+from claims.views.reports import article_report_stem, file_response
 
 
 def _user(request: Request) -> User:
@@ -71,16 +71,12 @@ INGEST_RESPONSES = {
 
 class ArticleListCreate(generics.ListCreateAPIView):
     serializer_class = s.ArticleSerializer
+    filterset_class = ArticleFilter
 
     def get_queryset(self) -> QuerySet[Article]:
-        articles = Article.objects.with_claim_counts()
-        query = self.request.query_params.get("search", "").strip()
-        return articles_search(articles, query) if query else articles
+        return Article.objects.with_claim_counts()
 
-    @extend_schema(
-        parameters=[OpenApiParameter("search", str, description="Full-text search, ranked.")],
-        responses={200: s.ArticleSerializer(many=True)},
-    )
+    @extend_schema(responses={200: s.ArticleSerializer(many=True)})
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().get(request, *args, **kwargs)
 
@@ -175,7 +171,7 @@ class ArticleDetail(generics.RetrieveAPIView):
 class ClaimListCreate(generics.ListCreateAPIView):
     serializer_class = s.ClaimSerializer
     # The queue's own filters, so the API and the screen can never disagree on what they mean.
-    filterset_class = ClaimFilter
+    filterset_class = ClaimApiFilter
 
     def get_queryset(self) -> QuerySet[Claim]:
         return Claim.objects.prefetch_related("tags").order_by("article_id", "start", "end", "id")
@@ -474,38 +470,63 @@ class Me(APIView):
         return Response({"id": user.pk, "username": user.get_username(), "roles": roles})
 
 
-class MyToken(APIView):
-    """Your own API token: see whether you have one, make a new one, or revoke it."""
+TOKEN_ID = OpenApiParameter(
+    "token_id",
+    str,
+    location=OpenApiParameter.PATH,
+    pattern=f"^[0-9a-f]{{{tokens.ID_LENGTH}}}$",
+    description="The token's `id`, from the list.",
+)
+
+
+class MyTokens(APIView):
+    """Your own API tokens: make one, list them, or revoke them all."""
 
     @extend_schema(
         tags=["account"],
-        responses={
-            200: s.TokenSerializer,
-            404: OpenApiResponse(s.ErrorSerializer, description="You have no token yet."),
-        },
+        responses={200: s.TokenSerializer(many=True)},
+        description="Your tokens that still work, newest first. Keys are never shown again: "
+        "the server keeps only a hash of each.",
     )
     def get(self, request: Request) -> Response:
-        # Reading never creates one: POST does.
-        token = Token.objects.filter(user=_user(request)).first()
-        if token is None:
-            raise exceptions.NotFound("You have no API token: POST to this address to create one.")
-        return Response({"token": token.key})
+        live = tokens.tokens_live(user=_user(request))
+        context = {"current": request.auth}
+        return Response(s.TokenSerializer(live, many=True, context=context).data)
 
     @extend_schema(
         tags=["account"],
         request=None,
-        responses={201: s.TokenSerializer},
-        description="Makes a new token; the old one, if any, stops working at once.",
+        responses={201: s.TokenCreatedSerializer},
+        description="Makes a new token and returns its key, the only time it is shown. It "
+        "expires at `expiry` (null: never); your other tokens keep working.",
     )
     def post(self, request: Request) -> Response:
-        Token.objects.filter(user=_user(request)).delete()
-        return Response(
-            {"token": Token.objects.create(user=_user(request)).key}, status=status.HTTP_201_CREATED
-        )
+        token, key = tokens.api_token_create(user=_user(request))
+        data = s.TokenCreatedSerializer(token, context={"key": key}).data
+        return Response(data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(tags=["account"], responses={204: None})
+    @extend_schema(
+        tags=["account"],
+        request=None,
+        responses={204: None},
+        description="Revokes every one of your tokens, this one included: log out every script.",
+    )
     def delete(self, request: Request) -> Response:
-        Token.objects.filter(user=_user(request)).delete()
+        tokens.api_token_revoke_all(user=_user(request))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class MyToken(APIView):
+    @extend_schema(
+        tags=["account"],
+        parameters=[TOKEN_ID],
+        request=None,
+        responses={204: None},
+        description="Revokes one of your tokens: it stops working at once.",
+    )
+    def delete(self, request: Request, token_id: str) -> Response:
+        if not tokens.api_token_revoke(user=_user(request), token_id=token_id):
+            raise exceptions.NotFound("You have no token with that id.")
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -575,8 +596,9 @@ class ArticleReport(APIView):
     )
     def get(self, request: Request, pk: int) -> Any:
         article = get_object_or_404(Article, pk=pk)
-        fmt = request.query_params.get("format", "html")
-        internal = wants_internal(request.query_params)
+        query = s.ArticleReportQuerySerializer(data=request.query_params.dict())
+        query.is_valid(raise_exception=True)
+        fmt, internal = query.validated_data["format"], query.validated_data["internal"]
         try:
             content = build.article_file(article, fmt, internal=internal)
         except build.UnknownFormat as exc:
@@ -591,39 +613,87 @@ class SelectionReport(APIView):
         parameters=[
             OpenApiParameter("from", OpenApiTypes.DATE, description="Approved on or after."),
             OpenApiParameter("to", OpenApiTypes.DATE, description="Approved on or before."),
-            OpenApiParameter("rating", int, description="A rating id."),
-            OpenApiParameter("reviewer", int, description="The reviewer's user id."),
-            OpenApiParameter("publisher", str, description="The article's publisher."),
+            OpenApiParameter(
+                "rating",
+                {"type": "integer", "minimum": 1, "maximum": f.MAX_INT},
+                description="A rating id.",
+            ),
+            OpenApiParameter(
+                "reviewer",
+                {"type": "integer", "minimum": 1, "maximum": f.MAX_INT},
+                description="The reviewer's user id.",
+            ),
+            OpenApiParameter(
+                "publisher",
+                {"type": "string", "maxLength": 200},
+                description="The article's publisher.",
+            ),
             REPORT_FORMAT,
             CONTENT_DISPOSITION,
         ],
         responses={
             **REPORT_FILES,
-            (202, "application/json"): OpenApiResponse(
-                s.ReportExportSerializer,
-                description="Over the size threshold: built by the worker; poll `status_url`.",
+            (409, "application/json"): OpenApiResponse(
+                s.ErrorSerializer,
+                description="Over REPORT_ASYNC_THRESHOLD verdicts: too big to build in a "
+                "request. POST the same parameters to /api/reports/exports/ instead.",
             ),
         },
     )
     def get(self, request: Request) -> Any:
-        query = s.SelectionQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        params = query.validated_data
-        filters = ReportFilters(
-            date_from=params.get("from"),
-            date_to=params.get("to"),
-            rating=params.get("rating"),
-            reviewer=params.get("reviewer"),
-            publisher=params.get("publisher", ""),
-        )
-        fmt = params.get("format", "html")
-        if selection_verdicts(filters).count() > settings.REPORT_ASYNC_THRESHOLD:
-            export = report_export_request(user=_user(request), filters=filters, fmt=fmt)
+        filters, fmt = _selection(request.query_params.dict())
+        count = selection_verdicts(filters).count()
+        if count > settings.REPORT_ASYNC_THRESHOLD:
+            # A GET only reads: the worker's job is asked for with a POST, so a retried or
+            # repeated GET never queues another export.
             return Response(
-                s.ReportExportSerializer(export, context={"request": request}).data,
-                status=status.HTTP_202_ACCEPTED,
+                {
+                    "detail": f"This selection has {count} verdicts, more than "
+                    f"{settings.REPORT_ASYNC_THRESHOLD} can be built in a request: POST the "
+                    "same parameters as JSON to /api/reports/exports/ and poll its status_url."
+                },
+                status=status.HTTP_409_CONFLICT,
             )
         return file_response(build.selection_file(filters, fmt), fmt, "verdicts")
+
+
+def _selection(data: dict[str, Any]) -> tuple[ReportFilters, str]:
+    """Read a selection of approved verdicts and a format, from a query string or a body."""
+    # A plain dict, not the QueryDict: DRF reads an empty value in a QueryDict as "not sent",
+    # so `?from=` would pass for a date.
+    query = s.SelectionQuerySerializer(data=data)
+    query.is_valid(raise_exception=True)
+    params = query.validated_data
+    filters = ReportFilters(
+        date_from=params.get("from"),
+        date_to=params.get("to"),
+        rating=params.get("rating"),
+        reviewer=params.get("reviewer"),
+        publisher=params.get("publisher", ""),
+    )
+    return filters, params.get("format", "html")
+
+
+class ReportExportCreate(APIView):
+    @extend_schema(
+        request=s.SelectionQuerySerializer,
+        responses={
+            202: OpenApiResponse(
+                s.ReportExportSerializer,
+                description="Queued for the worker, or the same selection and format you asked "
+                "for already on its way; poll `status_url`.",
+            )
+        },
+    )
+    def post(self, request: Request) -> Response:
+        if not isinstance(request.data, dict):
+            raise exceptions.ValidationError({"detail": "Send a JSON object."})
+        filters, fmt = _selection(request.data)
+        export = report_export_request(user=_user(request), filters=filters, fmt=fmt)
+        return Response(
+            s.ReportExportSerializer(export, context={"request": request}).data,
+            status=status.HTTP_202_ACCEPTED,
+        )
 
 
 class ReportExportDetail(APIView):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import Group, User
 from django.test import Client
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from claims.models import Article, Claim, Rating, Verdict
@@ -49,10 +49,16 @@ def client_for(user: User) -> Client:
     return client
 
 
+def token_for(user: User) -> str:
+    """Create an API token for `user` (with the configured expiry) and return its key."""
+    _, key = AuthToken.objects.create(user=user)
+    return str(key)
+
+
 def api_for(user: User) -> APIClient:
     """An API client with `user`'s token, as a script would use it."""
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token_for(user)}")
     return client
 
 

@@ -4,15 +4,21 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from rest_framework.authtoken.models import Token
+
+from claims.api.tokens import api_token_create, api_token_revoke_all, expiry_text
 
 
 class Command(BaseCommand):
-    help = "Print the API token of USERNAME, creating it if needed (--rotate makes a new one)."
+    help = (
+        "Create an API token for USERNAME and print its key, the only time it is shown "
+        "(--rotate revokes the user's other tokens first)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("username")
-        parser.add_argument("--rotate", action="store_true", help="Replace the existing token.")
+        parser.add_argument(
+            "--rotate", action="store_true", help="Revoke the user's existing tokens first."
+        )
 
     def handle(self, *args: Any, username: str, rotate: bool, **options: Any) -> None:
         try:
@@ -20,6 +26,9 @@ class Command(BaseCommand):
         except User.DoesNotExist:
             raise CommandError(f"No user named {username!r}.") from None
         if rotate:
-            Token.objects.filter(user=user).delete()
-        token, _ = Token.objects.get_or_create(user=user)
-        self.stdout.write(token.key)
+            revoked = api_token_revoke_all(user=user)
+            self.stderr.write(f"Revoked {revoked} token(s) of {username}.")
+        token, key = api_token_create(user=user)
+        # Only the key on stdout, so `KEY=$(manage.py issue_token rita)` works.
+        self.stdout.write(key)
+        self.stderr.write(f"Expires {expiry_text(token.expiry)} (API_TOKEN_TTL_HOURS).")

@@ -1,17 +1,17 @@
 from __future__ import annotations
 
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from claims.models import Article
 from claims.services import article_ingest, article_split
+from tests.claims.factories import token_for
 
 
 @pytest.fixture
 def api(reviewer) -> APIClient:
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=reviewer).key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token_for(reviewer)}")
     return client
 
 

@@ -16,10 +16,9 @@ import httpx
 import pytest
 from openapi_core import OpenAPI
 from openapi_core.datatypes import RequestParameters
-from rest_framework.authtoken.models import Token
 from werkzeug.datastructures import Headers, ImmutableMultiDict
 
-from tests.claims.factories import RATIONALE, make_user
+from tests.claims.factories import RATIONALE, make_user, token_for
 from tests.conftest import WorkerProcess, wait_for
 
 pytestmark = [pytest.mark.worker]
@@ -114,7 +113,7 @@ def test_a_generated_client_runs_the_whole_workflow(
     hooks = {"event_hooks": {"response": [schema_checker(spec, seen)]}}
 
     def client_for(username: str, role: str) -> Any:
-        key = Token.objects.create(user=make_user(username, role)).key
+        key = token_for(make_user(username, role))
         return wb.AuthenticatedClient(
             base_url=live_server.url, token=key, prefix="Token", httpx_args=hooks
         )

@@ -8,7 +8,6 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.db import connection
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from claims import services
@@ -288,23 +287,9 @@ def test_a_verdict_sent_as_a_form_is_refused_instead_of_losing_its_citations(
     assert not Verdict.objects.exists()
 
 
-def test_users_manage_their_own_tokens(rita: User) -> None:
-    api = api_for(rita)
-    me = api.get("/api/me/").json()
+def test_me_says_who_you_are(rita: User) -> None:
+    me = api_for(rita).get("/api/me/").json()
     assert me == {"id": rita.pk, "username": "rita", "roles": ["Reviewer"]}
-    old = api.get("/api/me/token/").json()["token"]
-    assert api.get("/api/me/token/").json()["token"] == old  # reading changes nothing
-    new = api.post("/api/me/token/").json()["token"]
-    assert new != old
-    assert api.get("/api/ratings/").status_code == 401  # the old token stopped working
-    fresh = APIClient()
-    fresh.credentials(HTTP_AUTHORIZATION=f"Token {new}")
-    assert fresh.delete("/api/me/token/").status_code == 204
-    assert fresh.get("/api/ratings/").status_code == 401
-    session = APIClient()
-    session.force_login(rita)
-    assert session.get("/api/me/token/").status_code == 404  # no token, and none made by a GET
-    assert not Token.objects.filter(user=rita).exists()
 
 
 def test_user_without_a_role_gets_403_everywhere(db: None) -> None:
