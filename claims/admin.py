@@ -5,9 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import HttpRequest
 
+from claims.errors import WorkflowError
+from claims.ingest import IngestError
 from claims.models import (
     Article,
     Citation,
@@ -21,6 +24,7 @@ from claims.models import (
     Verdict,
     VerdictRevision,
 )
+from claims.services.articles import article_retry_split
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -46,13 +50,31 @@ class SingletonAdmin(admin.ModelAdmin):
         return False
 
 
+class FailedSplitFilter(admin.SimpleListFilter):
+    """The dead letters: articles whose split failed, waiting for someone to look."""
+
+    title = "split"
+    parameter_name = "split"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [("failed", "Failed splits")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        if self.value() == "failed":
+            return queryset.filter(status=Article.Status.FAILED)
+        return queryset
+
+
 # Articles, claims and comments change in the workbench, where every change is versioned and
 # lands in the history; an edit here would be neither, and would slip past open forms.
 @admin.register(Article)
 class ArticleAdmin(ReadOnlyAdmin):
     list_display = ["title", "status", "publisher", "published_at", "created_at"]
-    list_filter = ["status"]
+    # Shown instead when only failed splits are listed: what went wrong, how often, and when.
+    failed_list_display = ["title", "failure_reason", "split_attempts", "failed_at"]
+    list_filter = [FailedSplitFilter, "status"]
     search_fields = ["title", "publisher", "source_url"]
+    actions = ["split_again"]
     # The body is never edited: every claim offset points into it.
     readonly_fields = [
         "body",
@@ -62,6 +84,54 @@ class ArticleAdmin(ReadOnlyAdmin):
         "extractor_version",
     ]
 
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        # When it failed: the failure's history event (the update that failed it leaves
+        # updated_at as it was).
+        last_failure = HistoryEvent.objects.filter(
+            article=OuterRef("pk"), action="split_failed"
+        ).order_by("-created_at")
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(failed_at=Subquery(last_failure.values("created_at")[:1]))
+        )
+
+    def get_list_display(self, request: HttpRequest) -> list[Any]:
+        if request.GET.get("split") == "failed" or request.GET.get("status__exact") == "failed":
+            return list(self.failed_list_display)
+        return list(super().get_list_display(request))
+
+    @admin.display(description="failed at", ordering="failed_at")
+    def failed_at(self, article: Any) -> Any:
+        return article.failed_at
+
+    @admin.action(description="Split again")
+    def split_again(self, request: HttpRequest, queryset: QuerySet[Article]) -> None:
+        # Only failed ones: the service would refuse the others, after resetting their count.
+        failed = list(queryset.filter(status=Article.Status.FAILED))
+        done = 0
+        for article in failed:
+            try:
+                article_retry_split(article=article, actor=request.user)  # type: ignore[arg-type]
+            except (WorkflowError, IngestError) as exc:
+                self.message_user(request, f"{article}: {exc}", messages.ERROR)
+                continue
+            done += 1
+        if done:
+            self.message_user(request, f"{done} article(s) queued to split again.")
+        skipped = queryset.count() - len(failed)
+        if skipped:
+            self.message_user(
+                request,
+                f"{skipped} article(s) left alone: only a failed split can be run again.",
+                messages.WARNING,
+            )
+
+    # An article's deletion would cascade through its claims, verdicts and history; a newsroom
+    # retracts a verdict instead. Stated here as well as in ReadOnlyAdmin, so it stays so.
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
 
 @admin.register(Claim)
 class ClaimAdmin(ReadOnlyAdmin):
@@ -69,6 +139,10 @@ class ClaimAdmin(ReadOnlyAdmin):
     list_filter = ["status", "kind", "checkworthy"]
     search_fields = ["claim_text", "text"]
     raw_id_fields = ["article", "assignee"]
+
+    # Like an article's: a claim's verdicts and history would go with it.
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
 
 @admin.register(Rating)
