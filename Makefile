@@ -18,19 +18,33 @@ TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 SECRET_KEY ?= $(shell test -s .secret-key || python3 -c 'import secrets; print(secrets.token_urlsafe(50))' > .secret-key; cat .secret-key)
 migrate seed run: export SECRET_KEY := $(SECRET_KEY)
 
-.PHONY: run test check lint typecheck bench model chromium system-packages migrate seed clean
+.PHONY: run test check lint typecheck bench model chromium system-packages migrate seed clean lock upgrade
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
-	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet pip==26.3
 
-$(VENV)/.run-installed: pyproject.toml | $(VENV)/bin/python
-	$(PIP) install --quiet -e .
+# Installs come from the lock files (exact versions, every file's hash checked); pyproject.toml
+# says what the project needs, `make lock` turns that into the pins.
+$(VENV)/.run-installed: requirements.txt pyproject.toml | $(VENV)/bin/python
+	$(PIP) install --quiet --require-hashes -r requirements.txt
+	$(PIP) install --quiet --no-deps -e .
 	touch $@
 
-$(VENV)/.dev-installed: pyproject.toml | $(VENV)/bin/python
-	$(PIP) install --quiet -e '.[dev]'
+$(VENV)/.dev-installed: requirements-dev.txt pyproject.toml | $(VENV)/bin/python
+	$(PIP) install --quiet --require-hashes -r requirements-dev.txt
+	$(PIP) install --quiet --no-deps -e .
 	touch $@ $(VENV)/.run-installed
+
+# `make lock` after editing pyproject.toml's dependencies: keeps every other pin as it is.
+# `make upgrade` moves every pin to the newest release the ranges allow; run `make test` after.
+UV := $(VENV)/bin/uv
+COMPILE = $(UV) pip compile pyproject.toml --python-version 3.11 --generate-hashes --quiet $(1)
+lock upgrade: | $(VENV)/bin/python
+	$(PIP) install --quiet uv==0.13.8
+	$(call COMPILE,$(if $(filter upgrade,$@),--upgrade)) -o requirements.txt
+	$(call COMPILE,$(if $(filter upgrade,$@),--upgrade) --extra dev) -o requirements-dev.txt
+	$(call COMPILE,$(if $(filter upgrade,$@),--upgrade) --extra dev --extra bench) -o requirements-bench.txt
 
 # Debian packages: WeasyPrint's libraries and fonts for PDF reports; Chromium for browser tests.
 RUN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
@@ -67,9 +81,10 @@ test: $(VENV)/.dev-installed chromium
 	DATABASE_URL= TEST_REDIS_URL=$(TEST_REDIS_URL) $(PY) -m pytest -q -m "not e2e and not worker and not postgres_only" tests/claims
 
 bench: $(VENV)/.dev-installed
-	$(PIP) install --quiet -e '.[bench]'
+	$(PIP) install --quiet --require-hashes -r requirements-bench.txt
 	$(PY) bench/run.py
 	$(PY) bench/pathological.py
+	$(PY) bench/faults.py
 
 # Rebuilds the shipped check-worthiness model from CheckThat! 2024 train/dev (30–50 min on
 # 2 cores). torch is pinned to the CPU build on local disk; a plain `torch` pulls a CUDA build.

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Count, ProtectedError, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -17,6 +17,7 @@ from claims.extraction.types import KINDS
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User  # noqa: F401
+    from django.db.models.deletion import Collector
 
 
 def content_hash(body: str) -> str:
@@ -59,6 +60,24 @@ class ClaimantType(models.TextChoices):
     ORGANIZATION = "Organization", "Organisation"
 
 
+def protect_published(
+    collector: Collector, field: models.Field, sub_objs: QuerySet[Verdict], using: str
+) -> None:
+    """Delete a claim's drafts with it, but never a verdict the public has read.
+
+    A published review's permalink, ClaimReview and history must survive an article or claim
+    being deleted (in the admin, say): the newsroom withdraws a review, it does not erase it.
+    """
+    published = [v for v in sub_objs if v.status in PUBLIC_VERDICT_STATES]
+    if published:
+        raise ProtectedError(
+            f"{len(published)} published verdict(s) would be deleted with this; a published "
+            "review is corrected or withdrawn, never deleted.",
+            set(published),
+        )
+    models.CASCADE(collector, field, sub_objs, using)
+
+
 class Stance(models.TextChoices):
     SUPPORTS = "supports", "Supports"
     REFUTES = "refutes", "Refutes"
@@ -75,11 +94,16 @@ class ArticleQuerySet(models.QuerySet["Article"]):
 
     def claimable(self, *, now: datetime) -> ArticleQuerySet:
         """Return articles a worker may start splitting: queued, or whose worker's lease lapsed."""
+        return self.filter(Q(status=Article.Status.QUEUED) | Q(self._lapsed(now)))
+
+    def abandoned(self, *, now: datetime) -> ArticleQuerySet:
+        """Return articles being split whose worker stopped renewing the lease: it died."""
+        return self.filter(self._lapsed(now))
+
+    @staticmethod
+    def _lapsed(now: datetime) -> Q:
         lease = timedelta(seconds=settings.ARTICLE_SPLIT_LEASE_SECONDS)
-        return self.filter(
-            Q(status=Article.Status.QUEUED)
-            | Q(status=Article.Status.SPLITTING, split_started_at__lt=now - lease)
-        )
+        return Q(status=Article.Status.SPLITTING, split_heartbeat_at__lt=now - lease)
 
 
 class ClaimQuerySet(models.QuerySet["Claim"]):
@@ -169,7 +193,13 @@ class Article(models.Model):
     # Spans reviewers replaced by splitting or merging: a re-split must not bring them back.
     retired_spans = models.JSONField(default=list, blank=True)
     split_started_at = models.DateTimeField(null=True, blank=True)
+    # Renewed while a split runs (claims.services.leases): a stale heartbeat means a dead worker.
+    split_heartbeat_at = models.DateTimeField(null=True, blank=True)
+    # When the broker last took a split message for this article; null if the send failed.
+    split_sent_at = models.DateTimeField(null=True, blank=True)
     split_attempts = models.PositiveIntegerField(default=0)
+    # len(body), kept so the database's span check on every inserted claim is O(1).
+    body_length = models.PositiveIntegerField(default=0, editable=False)
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -184,9 +214,10 @@ class Article(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["status", "split_started_at"])]
+        indexes = [models.Index(fields=["status", "split_heartbeat_at"])]
         constraints = [
             models.CheckConstraint(condition=~Q(body=""), name="article_body_not_empty"),
+            models.CheckConstraint(condition=Q(body_length__gt=0), name="article_length_set"),
             models.CheckConstraint(
                 condition=Q(status__in=ArticleStatus.values),
                 name="article_status_valid",
@@ -198,6 +229,7 @@ class Article(models.Model):
 
     def save(self, *args: object, **kwargs: object) -> None:
         self.content_hash = content_hash(self.body)
+        self.body_length = len(self.body)
         super().save(*args, **kwargs)  # type: ignore[arg-type]
 
     def get_absolute_url(self) -> str:
@@ -337,7 +369,7 @@ class Rating(models.Model):
 class Verdict(models.Model):
     Status = VerdictStatus
 
-    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="verdicts")
+    claim = models.ForeignKey(Claim, on_delete=protect_published, related_name="verdicts")
     rating = models.ForeignKey(Rating, null=True, blank=True, on_delete=models.PROTECT)
     # Becomes ClaimReview's claimReviewed, which Google cuts at 75 characters.
     summary = models.CharField(max_length=75, blank=True)
@@ -605,6 +637,9 @@ class ReportExport(models.Model):
     file_name = models.CharField(max_length=200, blank=True)
     error = models.TextField(blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
+    # As for articles: renewed while the worker builds the file, and when the broker took it.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 

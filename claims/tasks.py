@@ -12,17 +12,24 @@ from claims import services
 
 # A split gets the soft limit to extract and then marks the article failed
 # (SoftTimeLimitExceeded, in article_split); the hard limit kills a child that does not
-# stop. Both stay under the split lease (ARTICLE_SPLIT_LEASE_SECONDS, 300 s) so a split
-# is stopped before another worker may take the article over.
+# stop. The split's lease is renewed while it runs (claims.services.leases), so these bound
+# the work, not the lease.
 SPLIT_SOFT_TIME_LIMIT = 240
+# A database that refuses connections (a restart, a failover) makes the task retry: every 1, 2,
+# 4 ... 30 s for about ten minutes, instead of giving up after 15 s and leaving its article
+# waiting for the sweep. A retry that finds the work taken or done does nothing.
+RETRY_WHILE_THE_DATABASE_IS_DOWN: dict[str, Any] = {
+    "retry_backoff": True,
+    "retry_backoff_max": 30,
+    "max_retries": 25,
+}
 SPLIT_TIME_LIMIT = 270
 
 
 @shared_task(
     acks_late=True,
     autoretry_for=(OperationalError,),
-    retry_backoff=True,
-    max_retries=5,
+    **RETRY_WHILE_THE_DATABASE_IS_DOWN,
     soft_time_limit=SPLIT_SOFT_TIME_LIMIT,
     time_limit=SPLIT_TIME_LIMIT,
 )
@@ -33,8 +40,7 @@ def split_article(*, article_id: int) -> int:
 @shared_task(
     acks_late=True,
     autoretry_for=(OperationalError,),
-    retry_backoff=True,
-    max_retries=5,
+    **RETRY_WHILE_THE_DATABASE_IS_DOWN,
     soft_time_limit=SPLIT_SOFT_TIME_LIMIT,
     time_limit=SPLIT_TIME_LIMIT,
 )
@@ -45,8 +51,13 @@ def resplit_article(*, article_id: int) -> int:
 @shared_task(ignore_result=True)
 def requeue_stalled_articles() -> int:
     from claims.services.reports import report_exports_requeue_stalled
+    from factcheck.celery import broker_queue_is_empty, queue_names
 
-    return services.articles_requeue_stalled() + report_exports_requeue_stalled()
+    queues = queue_names()
+    articles = services.articles_requeue_stalled(resend_all=broker_queue_is_empty(queues["splits"]))
+    return articles + report_exports_requeue_stalled(
+        resend_all=broker_queue_is_empty(queues["exports"])
+    )
 
 
 @worker_ready.connect
@@ -55,7 +66,7 @@ def _requeue_on_start(**_: Any) -> None:
     services.articles_requeue_stalled(grace_seconds=0)
 
 
-@shared_task(acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
+@shared_task(acks_late=True, autoretry_for=(OperationalError,), **RETRY_WHILE_THE_DATABASE_IS_DOWN)
 def build_report_export(*, export_id: int) -> bool:
     from claims.services.reports import report_export_build
 

@@ -29,6 +29,7 @@ urlpatterns = [
     path("my/", verdicts.my_work, name="my_work"),
     path("articles/<int:pk>/report/", reports.article_report, name="article_report"),
     path("reports/", reports.reports_index, name="reports"),
+    path("reports/exports/", reports.report_export_create, name="report_export_create"),
     path("reports/exports/<int:pk>/", reports.report_export, name="report_export"),
     path(
         "reports/exports/<int:pk>/download/",

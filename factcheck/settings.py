@@ -6,14 +6,19 @@ A bad value stops start-up with a message naming the variable, rather than runni
 from __future__ import annotations
 
 import os
+import re
 import sys
 import warnings
 from datetime import timedelta
+from importlib.util import find_spec
 from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+
+from factcheck.logs import LOG_FORMATS, logging_config
+from factcheck.sentry import sentry_init
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -42,6 +47,16 @@ def env_int(name: str, default: int) -> int:
         return int(raw)
     except ValueError:
         raise ImproperlyConfigured(f"{name}={raw!r} is not an integer") from None
+
+
+def env_float(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return float(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={raw!r} is not a number") from None
 
 
 def env_list(name: str, default: str) -> list[str]:
@@ -94,7 +109,8 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django.contrib.postgres",
     "rest_framework",
-    "rest_framework.authtoken",
+    # API tokens: stored as SHA-512 digests, expiring, revocable (REST_KNOX below).
+    "knox",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -105,6 +121,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every request gets an id for its log lines and one line of its own (LOG_FORMAT).
+    "factcheck.logs.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -150,6 +168,14 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# Every query of every request and task ends within this many seconds (PostgreSQL only; 0 is
+# no limit): one slow search cannot hold a connection and a gunicorn worker until it is killed.
+# Long maintenance commands may raise it for their run (DATABASE_STATEMENT_TIMEOUT=0).
+DATABASE_STATEMENT_TIMEOUT = env_int("DATABASE_STATEMENT_TIMEOUT", 30)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["OPTIONS"] = {
+        "options": f"-c statement_timeout={DATABASE_STATEMENT_TIMEOUT * 1000}"
+    }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The browser and worker tests share the test database with another process, which an
     # in-memory SQLite database cannot do.
@@ -172,6 +198,39 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "article_list"
 LOGOUT_REDIRECT_URL = "login"
+# A reset link works once, and only for this long (Django's default is three days).
+PASSWORD_RESET_TIMEOUT = 60 * 60
+# One reset email per address per this interval, however often the form is sent (the cache
+# counts: with the default per-process cache, once per web worker).
+PASSWORD_RESET_EMAIL_INTERVAL = timedelta(minutes=10)
+
+# The admin's address: a path of its own ("backstage/"), ending in a slash, without a leading one.
+ADMIN_URL = env_str("ADMIN_URL", "admin/")
+if not re.fullmatch(r"([A-Za-z0-9._~-]+/)+", ADMIN_URL):
+    raise ImproperlyConfigured(
+        f"ADMIN_URL={ADMIN_URL!r} is not a path like admin/ (no leading slash, one at the end)"
+    )
+
+# --- Email (password reset) ----------------------------------------------------------------------
+# With EMAIL_HOST set, mail goes out over SMTP; without it, it is printed to the log, which suits
+# `make run` but not a server: anyone who can read the log could use the reset links in it.
+EMAIL_HOST = env_str("EMAIL_HOST", "")
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend"
+)
+# Implicit TLS (port 465) or STARTTLS (port 587, the default); never both.
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", not EMAIL_USE_SSL)
+if EMAIL_USE_SSL and EMAIL_USE_TLS:
+    raise ImproperlyConfigured("EMAIL_USE_SSL and EMAIL_USE_TLS cannot both be true")
+EMAIL_PORT = env_int("EMAIL_PORT", 465 if EMAIL_USE_SSL else 587)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+# Seconds: a mail server that does not answer must not hold a web worker until gunicorn kills it.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "webmaster@localhost")
 
 # --- Login throttling (django-axes) ---------------------------------------------------------------
 # Axes' backend comes first: it refuses a locked-out user+address before the password is checked,
@@ -196,6 +255,29 @@ AXES_RESET_ON_SUCCESS = True
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = True
 AXES_COOLOFF_TIME = timedelta(minutes=AXES_COOLOFF_MINUTES)
 AXES_LOCKOUT_CALLABLE = "factcheck.lockout.lockout_response"
+# The address a failure is counted against. TRUSTED_PROXY_COUNT is how many reverse proxies stand
+# in front of the workbench, each appending the address it saw to X-Forwarded-For (nginx with
+# $proxy_add_x_forwarded_for; a CDN and nginx are 2). 0, the default, counts the connecting
+# address (REMOTE_ADDR). With N, the Nth address from the right end of the header is the client:
+# whatever a client wrote into the header itself stands further left and is ignored. Set it only
+# when the workbench cannot be reached except through those proxies.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured(f"TRUSTED_PROXY_COUNT={TRUSTED_PROXY_COUNT} cannot be negative")
+if TRUSTED_PROXY_COUNT:
+    # Without django-ipware axes reads REMOTE_ADDR whatever it is told: all behind one proxy.
+    if find_spec("ipware") is None:
+        raise ImproperlyConfigured("TRUSTED_PROXY_COUNT needs django-ipware (django-axes[ipware])")
+    AXES_IPWARE_META_PRECEDENCE_ORDER: tuple[str, ...] = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+    # ipware counts the proxies named in the header; the last one, which connects to us, is not.
+    AXES_IPWARE_PROXY_COUNT: int | None = TRUSTED_PROXY_COUNT - 1
+else:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
+    AXES_IPWARE_PROXY_COUNT = None
+AXES_IPWARE_PROXY_ORDER = "left-most"
+# Strict, ipware would drop a header with more entries than proxies (a client's own prefix) and
+# fall back to the proxy's address for everyone sending one; counting from the right needs none.
+IPWARE_STRICT = False
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = env_str("TIME_ZONE", "UTC")
@@ -242,6 +324,8 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
     CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {
         "data_folder_in": str(CELERY_BROKER_FOLDER),
         "data_folder_out": str(CELERY_BROKER_FOLDER),
+        # Its exchange tables; kombu's default is ./control, wherever the process started.
+        "control_folder": str(CELERY_BROKER_FOLDER / "control"),
         # Processed messages would otherwise pile up on disk forever.
         "store_processed": False,
     }
@@ -268,9 +352,27 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "interval_max": 0.5,
 }
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
+# Splits run on the default queue; the sweep, the worker heartbeat and report exports on queues
+# of their own (CELERY_QUEUE + ".maintenance" / ".exports", see factcheck.celery.route_task), so a
+# long split never holds them up. `make run` and compose start a worker for each.
+CELERY_TASK_ROUTES = ("factcheck.celery.route_task",)
 # Articles left queued (Redis was down) or stuck splitting (a worker died) are sent again.
-ARTICLE_SWEEP_SECONDS = env_int("ARTICLE_SWEEP_SECONDS", 30)
-ARTICLE_SPLIT_LEASE_SECONDS = env_int("ARTICLE_SPLIT_LEASE_SECONDS", 300)
+ARTICLE_SWEEP_SECONDS = env_int("ARTICLE_SWEEP_SECONDS", 15)
+# A split renews its lease every third of this while it runs; a lease not renewed for this long
+# means its worker died, and the sweep hands the article to another.
+ARTICLE_SPLIT_LEASE_SECONDS = env_int("ARTICLE_SPLIT_LEASE_SECONDS", 30)
+# A task message the broker took is not sent again for this long: it may still be waiting behind
+# others in the queue. Only a message Redis lost (it keeps nothing on disk) needs sending again.
+TASK_RESEND_SECONDS = env_int("TASK_RESEND_SECONDS", 600)
+# A worker child may use this much memory (MB of data, RLIMIT_DATA); a split that needs more
+# fails with its reason and the child carries on. Children past 3/4 of it are replaced.
+WORKER_MEMORY_LIMIT_MB = env_int("WORKER_MEMORY_LIMIT_MB", 2048)
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = WORKER_MEMORY_LIMIT_MB * 1024 * 3 // 4
+if min(ARTICLE_SWEEP_SECONDS, ARTICLE_SPLIT_LEASE_SECONDS, WORKER_MEMORY_LIMIT_MB) < 1:
+    raise ImproperlyConfigured(
+        "ARTICLE_SWEEP_SECONDS, ARTICLE_SPLIT_LEASE_SECONDS and WORKER_MEMORY_LIMIT_MB must be "
+        "at least 1"
+    )
 # The worker proves it is consuming by running this from beat; /health/ready/ reads the time.
 WORKER_HEARTBEAT_SECONDS = env_int("WORKER_HEARTBEAT_SECONDS", 30)
 CELERY_IMPORTS = ["factcheck.health"]
@@ -292,19 +394,31 @@ REST_FRAMEWORK = {
     # Token first: DRF takes the first class's WWW-Authenticate header, which makes a missing
     # or bad token a 401 (log in) rather than a 403 (not allowed).
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "claims.api.auth.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["claims.api.errors.HasWorkbenchRole"],
     # JSON in, JSON out: a form or multipart body would be read without its nested lists
     # (a verdict's citations) and the schema would advertise bodies nobody should send. Only
-    # the article upload takes multipart, and says so itself.
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    # the article upload takes multipart, and says so itself. The parser refuses bodies nested
+    # too deep or with too many values with a 400 (claims/api/parsers.py).
+    "DEFAULT_PARSER_CLASSES": ["claims.api.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "claims.api.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "claims.api.errors.exception_handler",
+}
+# API tokens last this many hours from creation (0: until revoked). Thirty days by default: a
+# newsroom script keeps working through a month, and a leaked key stops on its own.
+API_TOKEN_TTL_HOURS = env_int("API_TOKEN_TTL_HOURS", 720)
+if API_TOKEN_TTL_HOURS < 0:
+    raise ImproperlyConfigured("API_TOKEN_TTL_HOURS must be 0 (never expire) or more")
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(hours=API_TOKEN_TTL_HOURS) if API_TOKEN_TTL_HOURS else None,
+    # The expiry is fixed when the token is made: a stolen key cannot keep itself alive.
+    "AUTO_REFRESH": False,
+    "AUTH_HEADER_PREFIX": "Token",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Factcheck Workbench API",
@@ -330,14 +444,35 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
-}
+# LOG_FORMAT=json: one JSON object a line (time, level, logger, message, exception, request id,
+# path and status in the web process, task id and name in the worker), for a log pipeline.
+LOG_FORMAT = env_str("LOG_FORMAT", "plain")
+if LOG_FORMAT not in LOG_FORMATS:
+    raise ImproperlyConfigured(f"LOG_FORMAT={LOG_FORMAT!r} is not one of {', '.join(LOG_FORMATS)}")
+LOGGING = logging_config(log_format=LOG_FORMAT, level=env_str("LOG_LEVEL", "INFO"))
+LOGGING_CONFIG = "factcheck.logs.configure"
+# The worker replaces the root logger's handlers with its own plain-text ones unless told not
+# to; with JSON lines it keeps the ones above.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = LOG_FORMAT != "json"
+
+# --- Error tracking (optional) -----------------------------------------------------------------
+# Sentry, for the web process and the worker, only when SENTRY_DSN is set. No personal data is
+# sent; traces only when SENTRY_TRACES_SAMPLE_RATE is above 0 (a share of requests, up to 1).
+SENTRY_DSN = env_str("SENTRY_DSN", "")
+SENTRY_TRACES_SAMPLE_RATE = env_float("SENTRY_TRACES_SAMPLE_RATE", 0.0)
+if not 0.0 <= SENTRY_TRACES_SAMPLE_RATE <= 1.0:
+    raise ImproperlyConfigured(
+        f"SENTRY_TRACES_SAMPLE_RATE={SENTRY_TRACES_SAMPLE_RATE} is not between 0 and 1"
+    )
+SENTRY_ENVIRONMENT = env_str("SENTRY_ENVIRONMENT", "production")
+SENTRY_RELEASE = env_str("SENTRY_RELEASE", "")
+if SENTRY_DSN:
+    sentry_init(
+        dsn=SENTRY_DSN,
+        traces_sample_rate=SENTRY_TRACES_SAMPLE_RATE,
+        environment=SENTRY_ENVIRONMENT,
+        release=SENTRY_RELEASE,
+    )
 
 # --- HTTPS -------------------------------------------------------------------------------------
 # Off by default so `make run` works over plain HTTP; .env.example (production) turns them all on.

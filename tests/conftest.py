@@ -19,6 +19,7 @@ from django.apps import apps as django_apps
 from django.contrib.auth.models import Group, User
 
 from factcheck.celery import app as celery_app
+from factcheck.celery import queue_names
 
 # Browser tests call the ORM from the test thread while Playwright's event loop runs.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -167,6 +168,9 @@ def celery_worker(
                 "--without-heartbeat",
                 "-n",
                 f"{TEST_QUEUE}@%h",
+                # Splits, and the sweep, heartbeat and exports on their own queues.
+                "-Q",
+                ",".join(queue_names().values()),
             ],
             cwd=ROOT,
             env=env,

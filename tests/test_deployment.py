@@ -144,6 +144,31 @@ def test_compose_runs_web_worker_beat_redis_and_postgres_from_dot_env() -> None:
     )
 
 
+def test_compose_runs_splits_apart_from_the_sweep_and_exports() -> None:
+    # A long split must never hold up the sweep that rescues stalled work, the heartbeat
+    # /health/ready/ reads, or an export: they are routed to queues another worker consumes.
+    from factcheck.celery import route_task
+
+    services = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]
+    splits = " ".join(services["worker"]["command"])
+    background = " ".join(services["worker-background"]["command"])
+    assert "-Q $${CELERY_QUEUE:-factcheck} " in splits
+    assert ".maintenance" not in splits and ".exports" not in splits
+    assert (
+        "-Q $${CELERY_QUEUE:-factcheck}.maintenance,$${CELERY_QUEUE:-factcheck}.exports"
+        in background
+    )
+    assert services["worker-background"]["env_file"] == ".env"
+    for task, queue in [
+        ("claims.tasks.requeue_stalled_articles", "maintenance"),
+        ("factcheck.health.worker_heartbeat", "maintenance"),
+        ("claims.tasks.build_report_export", "exports"),
+    ]:
+        routed = route_task(task, (), {}, {})
+        assert routed is not None and routed["queue"].endswith(f".{queue}"), task
+    assert route_task("claims.tasks.split_article", (), {}, {}) is None
+
+
 def test_compose_serves_gunicorn_and_makes_demo_users_only_when_asked() -> None:
     compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
     web = " ".join(compose["services"]["web"]["command"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -20,6 +21,7 @@ from claims.ingest import IngestError, check_body
 from claims.models import Article, Claim, HistoryEvent, Verdict, content_hash
 from claims.permissions import Action, require
 from claims.services.history import refuse_while_under_review
+from claims.services.leases import lease_renewed
 from claims.validators import is_web_url
 
 logger = logging.getLogger(__name__)
@@ -80,9 +82,13 @@ def article_queue_split(*, article_id: int) -> bool:
     """Send the split task; if the broker is down, leave the article queued for the sweep."""
     from claims.tasks import split_article  # imported here: tasks import this module
 
+    # Stamped before sending, so a worker that takes the message at once always starts after
+    # the stamp: "sent before the last heartbeat" then means "that message was consumed".
+    Article.objects.filter(pk=article_id).update(split_sent_at=timezone.now())
     try:
         split_article.delay(article_id=article_id)
     except Exception as exc:  # kombu and redis-py raise several types for one outage
+        Article.objects.filter(pk=article_id).update(split_sent_at=None)
         logger.warning(
             "Broker unreachable, article %s stays queued until the sweep re-sends it: %s",
             article_id,
@@ -92,15 +98,37 @@ def article_queue_split(*, article_id: int) -> bool:
     return True
 
 
-def articles_requeue_stalled(*, grace_seconds: int | None = None, limit: int = 500) -> int:
-    """Re-send the split of articles left queued or whose splitting worker died.
+def articles_requeue_stalled(
+    *, grace_seconds: int | None = None, resend_all: bool = False, limit: int = 500
+) -> int:
+    """Re-send the split of articles whose message never reached the broker or was lost, and of
+    articles whose splitting worker died; fail those that keep dying.
 
-    Sending twice is safe: the task claims the article with a conditional UPDATE.
+    A message the broker took is not sent again while it may still be waiting behind other
+    splits (TASK_RESEND_SECONDS), unless `resend_all` says the broker lost its messages.
+    Sending twice is safe anyway: the task claims the article with a conditional UPDATE.
     """
     grace = settings.ARTICLE_SWEEP_SECONDS if grace_seconds is None else grace_seconds
     now = timezone.now()
-    stalled = Article.objects.claimable(now=now).filter(
-        Q(status=Article.Status.SPLITTING) | Q(updated_at__lte=now - timedelta(seconds=grace))
+    for article_id in (
+        Article.objects.filter(split_attempts__gte=MAX_SPLIT_ATTEMPTS)
+        .filter(Q(status=Article.Status.QUEUED) | Q(pk__in=Article.objects.abandoned(now=now)))
+        .values_list("id", flat=True)[:limit]
+    ):
+        _article_give_up_if_exhausted(article_id=article_id, now=now)
+    waiting = Q()
+    if not resend_all:
+        resend_before = now - timedelta(seconds=settings.TASK_RESEND_SECONDS)
+        waiting = (
+            Q(split_sent_at__isnull=True, updated_at__lte=now - timedelta(seconds=grace))
+            | Q(split_sent_at__lt=resend_before)
+            # Abandoned, and the message that started the dead split was the last one sent.
+            | Q(status=Article.Status.SPLITTING, split_sent_at__lte=F("split_heartbeat_at"))
+        )
+    stalled = (
+        Article.objects.claimable(now=now)
+        .filter(split_attempts__lt=MAX_SPLIT_ATTEMPTS)
+        .filter(waiting)
     )
     sent = 0
     for article_id in stalled.order_by("id").values_list("id", flat=True)[:limit]:
@@ -123,6 +151,7 @@ def article_split(*, article_id: int) -> int:
         .update(
             status=Article.Status.SPLITTING,
             split_started_at=now,
+            split_heartbeat_at=now,
             split_attempts=F("split_attempts") + 1,
             updated_at=now,
         )
@@ -136,27 +165,33 @@ MAX_SPLIT_ATTEMPTS = 3
 
 
 def _article_give_up_if_exhausted(*, article_id: int, now: datetime) -> None:
-    """Fail an article whose splits keep dying (say, a worker killed by memory) instead of
-    sending it again forever."""
-    lease = timedelta(seconds=settings.ARTICLE_SPLIT_LEASE_SECONDS)
+    """Fail an article whose splits keep dying (a worker killed, a database that keeps failing)
+    instead of sending it again forever; a person can split it again from its page."""
     with transaction.atomic():
-        gave_up = Article.objects.filter(
-            pk=article_id,
-            status=Article.Status.SPLITTING,
-            split_started_at__lt=now - lease,
-            split_attempts__gte=MAX_SPLIT_ATTEMPTS,
-        ).update(
-            status=Article.Status.FAILED,
-            failure_reason=f"Splitting stopped {MAX_SPLIT_ATTEMPTS} times without finishing.",
+        article = (
+            Article.objects.select_for_update()
+            .filter(pk=article_id, split_attempts__gte=MAX_SPLIT_ATTEMPTS)
+            .filter(Q(status=Article.Status.QUEUED) | Q(pk__in=Article.objects.abandoned(now=now)))
+            .first()
         )
-        if gave_up:
-            HistoryEvent.objects.create(
-                article_id=article_id,
-                action="split_failed",
-                from_state=Article.Status.SPLITTING,
-                to_state=Article.Status.FAILED,
-                note=f"gave up after {MAX_SPLIT_ATTEMPTS} attempts",
-            )
+        if article is None:
+            return
+        # A database error while storing leaves its text here while the article waits.
+        last = f" The last error: {article.failure_reason}" if article.failure_reason else ""
+        reason = (
+            f"Splitting stopped {MAX_SPLIT_ATTEMPTS} times without finishing (a worker stopped "
+            f"or the database failed).{last}"
+        )
+        Article.objects.filter(pk=article_id).update(
+            status=Article.Status.FAILED, failure_reason=reason[:2000], updated_at=now
+        )
+        HistoryEvent.objects.create(
+            article_id=article_id,
+            action="split_failed",
+            from_state=article.status,
+            to_state=Article.Status.FAILED,
+            note=f"gave up after {MAX_SPLIT_ATTEMPTS} attempts",
+        )
 
 
 def article_resplit(*, article_id: int) -> int:
@@ -175,6 +210,7 @@ def article_resplit(*, article_id: int) -> int:
         .update(
             status=Article.Status.SPLITTING,
             split_started_at=now,
+            split_heartbeat_at=now,
             split_attempts=F("split_attempts") + 1,
             updated_at=now,
         )
@@ -187,9 +223,23 @@ def article_resplit(*, article_id: int) -> int:
 def _article_extract_and_store(*, article_id: int, lease: datetime) -> int:
     now = lease
     body = Article.objects.values_list("body", flat=True).get(pk=article_id)
+    held = Article.objects.filter(
+        pk=article_id, status=Article.Status.SPLITTING, split_started_at=lease
+    )
     try:
         # Extract outside any transaction: it is CPU work and must not hold row locks.
-        candidates = extraction.extract_claims(body)
+        with lease_renewed(held, field="split_heartbeat_at"):
+            candidates = extraction.extract_claims(body)
+    except MemoryError:
+        # The worker child's memory cap (WORKER_MEMORY_LIMIT_MB, factcheck.celery) was hit.
+        logger.warning("Splitting article %s hit the memory limit", article_id)
+        _article_fail(
+            article_id=article_id,
+            lease=now,
+            reason="Splitting needed more memory than a worker may use; the text may be too "
+            "long or unusual to split.",
+        )
+        return 0
     except SoftTimeLimitExceeded:
         # The task's soft limit (claims.tasks) stops a split that runs away on hostile text;
         # fail the article with its reason so the worker is free for the next one.
@@ -208,11 +258,16 @@ def _article_extract_and_store(*, article_id: int, lease: datetime) -> int:
 
     try:
         return _article_store_claims(article_id=article_id, lease=now, candidates=candidates)
-    except OperationalError:
-        # The database went away mid-write: hand the article back so the retry can claim it.
-        Article.objects.filter(
-            pk=article_id, status=Article.Status.SPLITTING, split_started_at=now
-        ).update(status=Article.Status.QUEUED, split_started_at=None)
+    except OperationalError as exc:
+        # The database went away mid-write: hand the article back so the retry can claim it,
+        # with the error kept in case this keeps happening and the article is given up on.
+        # If it is still down, the lease lapses and the sweep hands the article on instead.
+        with contextlib.suppress(OperationalError):
+            held.update(
+                status=Article.Status.QUEUED,
+                split_started_at=None,
+                failure_reason=f"Database error while storing the claims: {exc}"[:2000],
+            )
         raise
 
 
@@ -289,10 +344,13 @@ def article_retry_split(*, article: Article, actor: User | None) -> Article:
     """Queue a failed article again, e.g. after the extractor was fixed."""
     if actor is not None:
         require(actor, Action.TRIAGE)
-    Article.objects.filter(pk=article.pk).update(split_attempts=0)
     with transaction.atomic():
         updated = Article.objects.filter(pk=article.pk, status=Article.Status.FAILED).update(
-            status=Article.Status.QUEUED, failure_reason="", split_started_at=None
+            status=Article.Status.QUEUED,
+            failure_reason="",
+            split_started_at=None,
+            split_sent_at=None,
+            split_attempts=0,
         )
         if not updated:
             raise IngestError("Only a failed article can be split again.", code="invalid_state")

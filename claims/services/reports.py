@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import partial
 
 from django.conf import settings
@@ -17,46 +17,80 @@ from claims.permissions import Action, require
 from claims.reports import build, render
 from claims.reports.data import ReportFilters, selection_verdicts
 from claims.reports.storage import write_atomically
+from claims.services.leases import lease_renewed, lease_seconds
 
 logger = logging.getLogger(__name__)
-EXPORT_LEASE = timedelta(minutes=30)
 
 
 def report_export_request(*, user: User, filters: ReportFilters, fmt: str) -> ReportExport:
-    """Queue a large report for the worker; it is sent once the row is committed."""
+    """Queue a large report for the worker, or return the same one already on its way.
+
+    The same person asking again for the same selection and format (a second click, a reload,
+    a script polling) gets the export in progress, not another job for the worker.
+    """
     require(user, Action.VIEW)
     build.check_format(fmt)
+    wanted = build.filters_to_dict(filters)
     with transaction.atomic():
+        # Locks the requester's row so two requests at once cannot both find nothing.
+        User.objects.select_for_update().filter(pk=user.pk).first()
+        in_flight = ReportExport.objects.filter(
+            requested_by=user,
+            format=fmt,
+            filters=wanted,
+            status__in=[ReportExport.Status.QUEUED, ReportExport.Status.RUNNING],
+        ).first()
+        if in_flight is not None:
+            return in_flight
         export = ReportExport.objects.create(
             requested_by=user,
             format=fmt,
-            filters=build.filters_to_dict(filters),
+            filters=wanted,
             total=selection_verdicts(filters).count(),
         )
         transaction.on_commit(partial(_queue, export_id=export.pk))
     return export
 
 
-def _queue(*, export_id: int) -> None:
+def _queue(*, export_id: int) -> bool:
     from claims.tasks import build_report_export  # imported here: tasks import services
 
+    # Stamped before sending, as for articles (article_queue_split).
+    ReportExport.objects.filter(pk=export_id).update(sent_at=timezone.now())
     try:
         build_report_export.delay(export_id=export_id)
     except Exception as exc:  # the broker is down; the sweep sends it again
+        ReportExport.objects.filter(pk=export_id).update(sent_at=None)
         logger.warning("Broker unreachable, export %s stays queued: %s", export_id, exc)
+        return False
+    return True
 
 
-def report_exports_requeue_stalled() -> int:
-    """Re-send exports left queued, or whose worker died mid-way (their lease lapsed)."""
-    now = timezone.now()
-    stalled = ReportExport.objects.filter(
-        Q(status=ReportExport.Status.QUEUED, created_at__lte=now - timedelta(seconds=30))
-        | Q(status=ReportExport.Status.RUNNING, started_at__lt=now - EXPORT_LEASE)
+def _lapsed(now: datetime) -> Q:
+    return Q(
+        status=ReportExport.Status.RUNNING,
+        heartbeat_at__lt=now - timedelta(seconds=lease_seconds()),
     )
-    ids = list(stalled.values_list("id", flat=True)[:100])
-    for export_id in ids:
-        _queue(export_id=export_id)
-    return len(ids)
+
+
+def report_exports_requeue_stalled(*, resend_all: bool = False) -> int:
+    """Re-send exports whose message never reached the broker or was lost, or whose worker
+    died mid-way (their lease lapsed); a message that may still be waiting is left alone."""
+    now = timezone.now()
+    waiting = Q()
+    if not resend_all:
+        waiting = (
+            Q(sent_at__isnull=True, created_at__lte=now - timedelta(seconds=30))
+            | Q(sent_at__lt=now - timedelta(seconds=settings.TASK_RESEND_SECONDS))
+            | Q(status=ReportExport.Status.RUNNING, sent_at__lte=F("heartbeat_at"))
+        )
+    stalled = ReportExport.objects.filter(Q(status=ReportExport.Status.QUEUED) | _lapsed(now))
+    sent = 0
+    for export_id in stalled.filter(waiting).order_by("id").values_list("id", flat=True)[:100]:
+        if not _queue(export_id=export_id):
+            break
+        sent += 1
+    return sent
 
 
 def report_export_build(*, export_id: int) -> bool:
@@ -64,27 +98,28 @@ def report_export_build(*, export_id: int) -> bool:
     now = timezone.now()
     claimed = (
         ReportExport.objects.filter(pk=export_id)
-        .filter(
-            Q(status=ReportExport.Status.QUEUED)
-            | Q(status=ReportExport.Status.RUNNING, started_at__lt=now - EXPORT_LEASE)
-        )
-        .update(status=ReportExport.Status.RUNNING, started_at=now, done=0)
+        .filter(Q(status=ReportExport.Status.QUEUED) | _lapsed(now))
+        .update(status=ReportExport.Status.RUNNING, started_at=now, heartbeat_at=now, done=0)
     )
     if claimed != 1:
         return False
     export = ReportExport.objects.get(pk=export_id)
     filters = build.filters_from_dict(export.filters)
+    held = ReportExport.objects.filter(
+        pk=export_id, status=ReportExport.Status.RUNNING, started_at=now
+    )
     try:
-        data = _build(export, filters)
+        with lease_renewed(held, field="heartbeat_at"):
+            data = _build(export, filters)
         name = f"verdicts-{export.pk}.{render.FORMATS[export.format][1]}"
         write_atomically(settings.EXPORT_ROOT / name, data)
     except Exception as exc:
         logger.exception("Export %s failed", export_id)
-        ReportExport.objects.filter(pk=export_id).update(
+        held.update(
             status=ReportExport.Status.FAILED, error=str(exc)[:2000], finished_at=timezone.now()
         )
         return False
-    ReportExport.objects.filter(pk=export_id).update(
+    held.update(
         status=ReportExport.Status.DONE,
         file_name=name,
         done=F("total"),

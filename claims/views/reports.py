@@ -20,6 +20,7 @@ from django.http import (
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_cache_control
 from django.utils.text import slugify
+from django.views.decorators.http import require_POST
 
 from claims.models import Article, Rating, ReportExport
 from claims.permissions import Action, require
@@ -126,20 +127,48 @@ class SelectionForm(forms.Form):
 
 
 def reports_index(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
-    """Choose a selection and a format; big selections go to the worker."""
+    """Choose a selection and a format; big selections are offered to build in the background."""
     user = request.user
     require(user, Action.VIEW)
     form = SelectionForm(request.GET or None)
+    too_big = 0
     if request.GET and form.is_valid():
         filters, fmt = form.filters(), form.cleaned_data["format"]
-        if selection_verdicts(filters).count() > settings.REPORT_ASYNC_THRESHOLD:
-            export = report_export_request(user=user, filters=filters, fmt=fmt)  # type: ignore[arg-type]
-            return redirect("report_export", pk=export.pk)
-        return file_response(
-            build.selection_file(filters, fmt), fmt, "verdicts", inline=fmt == "html"
-        )
+        count = selection_verdicts(filters).count()
+        if count <= settings.REPORT_ASYNC_THRESHOLD:
+            return file_response(
+                build.selection_file(filters, fmt), fmt, "verdicts", inline=fmt == "html"
+            )
+        # A GET only reads: building in the background is a job for the worker, asked for by
+        # the button this shows (a POST), so a reload or a crawler never queues another.
+        too_big = count
     exports = ReportExport.objects.filter(requested_by_id=user.pk)[:10]
-    return render(request, "claims/reports_index.html", {"form": form, "exports": exports})
+    return render(
+        request,
+        "claims/reports_index.html",
+        {"form": form, "exports": exports, "too_big": too_big, "query": request.GET.urlencode()},
+    )
+
+
+@require_POST
+def report_export_create(request: HttpRequest) -> HttpResponse:
+    """Queue a big selection for the worker (or return the same one already on its way)."""
+    user = request.user
+    require(user, Action.VIEW)
+    form = SelectionForm(request.POST)
+    if not form.is_valid():
+        return render(
+            request,
+            "claims/reports_index.html",
+            {"form": form, "exports": ReportExport.objects.filter(requested_by_id=user.pk)[:10]},
+            status=400,
+        )
+    export = report_export_request(
+        user=user,  # type: ignore[arg-type]
+        filters=form.filters(),
+        fmt=form.cleaned_data["format"],
+    )
+    return redirect("report_export", pk=export.pk)
 
 
 def report_export(request: HttpRequest, pk: int) -> HttpResponse:

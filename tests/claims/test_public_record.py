@@ -654,7 +654,8 @@ def test_make_run_gives_the_worker_and_server_the_served_address(
     monkeypatch.delenv("SITE_URL", raising=False)
     out = io.StringIO()
     call_command("workbench", port=8080, host="127.0.0.1", stdout=out)
-    assert [p.env["SITE_URL"] for p in fake_processes] == ["http://127.0.0.1:8080"] * 2
+    # The splits worker, the background worker (sweep, heartbeat, exports) and the web server.
+    assert [p.env["SITE_URL"] for p in fake_processes] == ["http://127.0.0.1:8080"] * 3
     assert "Public address (SITE_URL): http://127.0.0.1:8080" in out.getvalue()
     assert "SITE_URL is" not in out.getvalue()
 
@@ -665,5 +666,5 @@ def test_make_run_warns_when_site_url_points_elsewhere(
     monkeypatch.setenv("SITE_URL", "http://127.0.0.1:8000")
     out = io.StringIO()
     call_command("workbench", port=8080, host="127.0.0.1", stdout=out)
-    assert [p.env["SITE_URL"] for p in fake_processes] == ["http://127.0.0.1:8000"] * 2
+    assert [p.env["SITE_URL"] for p in fake_processes] == ["http://127.0.0.1:8000"] * 3
     assert "SITE_URL is http://127.0.0.1:8000 but the workbench serves at" in out.getvalue()

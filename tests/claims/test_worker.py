@@ -7,16 +7,15 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from tests.claims.factories import RATIONALE, make_user
+from tests.claims.factories import RATIONALE, make_user, token_for
 from tests.conftest import WorkerProcess, wait_for
 
 
 def token_client(user: User) -> APIClient:
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token_for(user)}")
     return client
 
 
@@ -135,7 +134,8 @@ def test_big_export_is_built_by_the_real_worker_and_downloaded(
     settings.REPORT_ASYNC_THRESHOLD = 0  # every selection goes to the worker
     api = token_client(editor)
 
-    queued = api.get("/api/reports/?format=csv")
+    assert api.get("/api/reports/?format=csv").status_code == 409  # a GET queues nothing
+    queued = api.post("/api/reports/exports/", {"format": "csv"}, format="json")
     assert queued.status_code == 202, queued.content
     status_url = queued.json()["status_url"]
 

@@ -1,4 +1,4 @@
-"""Serve the workbench: a Celery worker (with its sweep) and the web server, stopped together."""
+"""Serve the workbench: two Celery workers (splits; the sweep and exports) and the web server."""
 
 from __future__ import annotations
 
@@ -12,6 +12,8 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
+
+from factcheck.celery import queue_names
 
 # Hosts that mean "every interface": the server answers at any of the machine's addresses.
 WILDCARD_HOSTS = {"0.0.0.0", "::", "[::]"}
@@ -71,7 +73,7 @@ def redis_answers(url: str) -> bool:
 
 
 class Command(BaseCommand):
-    help = "Run the web server and a Celery worker; Ctrl-C stops both."
+    help = "Run the web server and the Celery workers; Ctrl-C stops them all."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
@@ -99,17 +101,22 @@ class Command(BaseCommand):
             self.stdout.write(f"Broker: {broker}")
         python = sys.executable
         manage = str(settings.BASE_DIR / "manage.py")
-        worker = subprocess.Popen(
+        queues = queue_names()
+        celery = [python, "-m", "celery", "-A", "factcheck", "worker", "--loglevel=INFO"]
+        # Two workers, as in compose: splits on their own, and the sweep, the heartbeat and
+        # report exports on the other, so a long split never delays the rescue of stalled work.
+        splits = subprocess.Popen(
+            [*celery, "-Q", queues["splits"], "--concurrency=2", "-n", "splits@%h"], env=env
+        )
+        background = subprocess.Popen(
             [
-                python,
-                "-m",
-                "celery",
-                "-A",
-                "factcheck",
-                "worker",
-                "--beat",
-                "--loglevel=INFO",
+                *celery,
+                "-Q",
+                f"{queues['maintenance']},{queues['exports']}",
                 "--concurrency=2",
+                "-n",
+                "background@%h",
+                "--beat",
                 "--schedule",
                 str(settings.BASE_DIR / ".celerybeat-schedule"),
             ],
@@ -122,7 +129,7 @@ class Command(BaseCommand):
             self.style.SUCCESS(f"Factcheck Workbench: {served_url(host, port)}/  (Ctrl-C stops)")
         )
         self.stdout.write(f"Public address (SITE_URL): {env['SITE_URL']}")
-        children = [worker, web]
+        children = [splits, background, web]
 
         def stop(*_: object) -> None:
             for child in children:

@@ -217,7 +217,7 @@ def test_xlsx_is_offered_wherever_the_other_formats_are(
 
     # The worker builds it too, with its progress recorded.
     settings.REPORT_ASYNC_THRESHOLD = 1
-    queued = api.get("/api/reports/?format=xlsx")
+    queued = api.post("/api/reports/exports/", {"format": "xlsx"}, format="json")
     assert queued.status_code == 202
     assert report_export_build(export_id=queued.json()["id"]) is True
     export = ReportExport.objects.get(pk=queued.json()["id"])

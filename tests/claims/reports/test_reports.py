@@ -12,14 +12,13 @@ from django.contrib.auth.models import User
 from django.test import Client
 from django.utils import timezone
 from pypdf import PdfReader
-from rest_framework.authtoken.models import Token
 
 from claims import services
 from claims.errors import WorkflowError
 from claims.models import Article, ReportExport, Verdict
 from claims.reports.claimreview import claim_review, validate
 from claims.services.reports import report_export_build
-from tests.claims.factories import good_input, make_user, rating
+from tests.claims.factories import good_input, make_user, rating, token_for
 from tests.claims.reports.helpers import download, editor_client
 
 
@@ -188,11 +187,21 @@ def test_big_selection_is_built_by_the_worker_with_progress_and_a_download(
     settings.REPORT_ASYNC_THRESHOLD = 1
     settings.EXPORT_ROOT = tmp_path
     client = editor_client(eddie)
+    # Asking with a GET (a link, a reload, a crawler) only offers to build it.
+    offer = client.get("/reports/?format=csv")
+    assert offer.status_code == 200 and "Build it in the background" in offer.content.decode()
+    assert not ReportExport.objects.exists()
     with django_capture_on_commit_callbacks(execute=False) as queued:
-        response = client.get("/reports/?format=csv")
+        response = client.post("/reports/exports/", {"format": "csv"})
     export = ReportExport.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/reports/exports/{export.pk}/"
     assert len(queued) == 1  # the task is sent only after the row is committed
+    # A second click while it is on its way gives the same export, not another job.
+    with django_capture_on_commit_callbacks(execute=False) as again:
+        second = client.post("/reports/exports/", {"format": "csv"})
+    assert second["Location"] == response["Location"] and not again
+    assert ReportExport.objects.count() == 1
+    assert client.get("/reports/exports/").status_code == 405
     page = client.get(response["Location"]).content.decode()
     assert "Queued" in page and 'hx-trigger="every 1s"' in page
     assert report_export_build(export_id=export.pk) is True
@@ -236,13 +245,18 @@ def test_report_api_serves_each_format_and_queues_big_selections(
     assert api.get("/api/reports/?format=json").status_code == 200
     settings.REPORT_ASYNC_THRESHOLD = 1
     settings.EXPORT_ROOT = tmp_path
-    queued = api.get("/api/reports/?format=json")
+    too_big = api.get("/api/reports/?format=json")
+    assert too_big.status_code == 409 and "/api/reports/exports/" in too_big.json()["detail"]
+    assert not ReportExport.objects.exists()  # a GET only reads
+    queued = api.post("/api/reports/exports/", {"format": "json"}, format="json")
     assert queued.status_code == 202 and queued.json()["status"] == "queued"
+    again = api.post("/api/reports/exports/", {"format": "json"}, format="json")
+    assert again.status_code == 202 and again.json()["id"] == queued.json()["id"]
     report_export_build(export_id=queued.json()["id"])
     status = api.get(queued.json()["status_url"]).json()
     assert status["status"] == "done" and status["percent"] == 100
     token_client = APIClient()
-    token_client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=eddie).key}")
+    token_client.credentials(HTTP_AUTHORIZATION=f"Token {token_for(eddie)}")
     downloaded = token_client.get(status["download_url"])
     assert downloaded.status_code == 200
     data = json.loads(b"".join(downloaded.streaming_content))  # type: ignore[attr-defined]
