@@ -145,9 +145,9 @@ class Sizes:
 QUICK = Sizes(
     outage_articles=5,
     outage_seconds=5,
-    claim_kill=60 * KB,
+    claim_kill=500 * KB,
     extraction_kill=2 * MB,
-    store_kill=500 * KB,
+    store_kill=1 * MB,
     master_kill=60 * KB,
     verdicts=120,
     db_batch_small=5,
@@ -161,9 +161,9 @@ QUICK = Sizes(
 FULL = Sizes(
     outage_articles=10,
     outage_seconds=20,
-    claim_kill=100 * KB,
-    extraction_kill=2 * MB,
-    store_kill=1 * MB,
+    claim_kill=1 * MB,
+    extraction_kill=4 * MB,
+    store_kill=4 * MB,
     master_kill=200 * KB,
     verdicts=300,
     db_batch_small=10,
@@ -779,12 +779,16 @@ def kill_mid_extraction_and_while_storing(
                 extracting.missed = f"the split ended ({article.status}) before a renewal"
             elif pid and article.split_started_at and article.split_heartbeat_at:
                 into = (article.split_heartbeat_at - article.split_started_at).total_seconds()
-                if into > 0:
+                running = (timezone.now() - article.split_started_at).total_seconds()
+                # After its first renewal if it comes in time; a fast split is killed 3 s in.
+                if into > 0 or running >= 3:
                     kill_child(stack.splits, pid)
-                    extracting.killed(
-                        f"killed {(timezone.now() - article.split_started_at).total_seconds():.1f}"
-                        f" s into extraction, after its first lease renewal at {into:.1f} s"
+                    renewal = (
+                        f"after its first lease renewal at {into:.1f} s"
+                        if into > 0
+                        else "before its first lease renewal"
                     )
+                    extracting.killed(f"killed {running:.1f} s into extraction, {renewal}")
         if storing.killed_at is None and not storing.missed:
             pid = pids[storing.label]
             statement = storing_transaction(admin)

@@ -110,11 +110,16 @@ def checkworthiness() -> None:
     )
 
     section("Scoring speed, one core")
-    sample = [r["text"] for r in split["test"]] * 4
+    # Distinct sentences, one call per pass: assess_many scores each distinct sentence once per
+    # call, so a list repeated within one call would time the cache, not the model.
+    sample = list(dict.fromkeys(r["text"] for r in split["test"]))
+    passes = 4
     assess_many(sample[:50])  # load the model first
     t = time.perf_counter()
-    assess_many(sample)
-    ours_rate = len(sample) / (time.perf_counter() - t)
+    for _ in range(passes):
+        assess_many(sample)
+    ours_rate = passes * len(sample) / (time.perf_counter() - t)
+    sample = sample * passes  # the baseline scores the same number of sentences
     t = time.perf_counter()
     base.predict_proba(base_vec.transform(sample))
     base_rate = len(sample) / (time.perf_counter() - t)
