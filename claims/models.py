@@ -84,6 +84,11 @@ class Stance(models.TextChoices):
     CONTEXT = "context", "Context"
 
 
+# Splits of one article that may start before it is failed (a worker killed each time, or a
+# database that kept failing); a person splits it again from its page.
+MAX_SPLIT_ATTEMPTS = 3
+
+
 class ArticleQuerySet(models.QuerySet["Article"]):
     def with_claim_counts(self) -> ArticleQuerySet:
         # Aggregating drops Meta.ordering, so order again: newest first.
@@ -99,6 +104,12 @@ class ArticleQuerySet(models.QuerySet["Article"]):
     def abandoned(self, *, now: datetime) -> ArticleQuerySet:
         """Return articles being split whose worker stopped renewing the lease: it died."""
         return self.filter(self._lapsed(now))
+
+    def exhausted(self, *, now: datetime) -> ArticleQuerySet:
+        """Return articles waiting for another split after their last allowed attempt."""
+        return self.filter(split_attempts__gte=MAX_SPLIT_ATTEMPTS).filter(
+            Q(status=Article.Status.QUEUED) | self._lapsed(now)
+        )
 
     @staticmethod
     def _lapsed(now: datetime) -> Q:

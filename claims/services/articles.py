@@ -18,10 +18,10 @@ from django.utils import timezone
 from claims import extraction
 from claims.errors import VersionConflict, WorkflowError
 from claims.ingest import IngestError, check_body
-from claims.models import Article, Claim, HistoryEvent, Verdict, content_hash
+from claims.models import MAX_SPLIT_ATTEMPTS, Article, Claim, HistoryEvent, Verdict, content_hash
 from claims.permissions import Action, require
 from claims.services.history import refuse_while_under_review
-from claims.services.leases import lease_renewed
+from claims.services.leases import lease_renewed, sent_stamped
 from claims.validators import is_web_url
 
 logger = logging.getLogger(__name__)
@@ -82,20 +82,18 @@ def article_queue_split(*, article_id: int) -> bool:
     """Send the split task; if the broker is down, leave the article queued for the sweep."""
     from claims.tasks import split_article  # imported here: tasks import this module
 
-    # Stamped before sending, so a worker that takes the message at once always starts after
-    # the stamp: "sent before the last heartbeat" then means "that message was consumed".
-    Article.objects.filter(pk=article_id).update(split_sent_at=timezone.now())
-    try:
-        split_article.delay(article_id=article_id)
-    except Exception as exc:  # kombu and redis-py raise several types for one outage
-        Article.objects.filter(pk=article_id).update(split_sent_at=None)
+    failure = sent_stamped(
+        Article.objects.filter(pk=article_id),
+        field="split_sent_at",
+        send=lambda: split_article.delay(article_id=article_id),
+    )
+    if failure is not None:
         logger.warning(
             "Broker unreachable, article %s stays queued until the sweep re-sends it: %s",
             article_id,
-            exc,
+            failure,
         )
-        return False
-    return True
+    return failure is None
 
 
 def articles_requeue_stalled(
@@ -110,11 +108,8 @@ def articles_requeue_stalled(
     """
     grace = settings.ARTICLE_SWEEP_SECONDS if grace_seconds is None else grace_seconds
     now = timezone.now()
-    for article_id in (
-        Article.objects.filter(split_attempts__gte=MAX_SPLIT_ATTEMPTS)
-        .filter(Q(status=Article.Status.QUEUED) | Q(pk__in=Article.objects.abandoned(now=now)))
-        .values_list("id", flat=True)[:limit]
-    ):
+    exhausted = Article.objects.exhausted(now=now).values_list("id", flat=True)[:limit]
+    for article_id in exhausted:
         _article_give_up_if_exhausted(article_id=article_id, now=now)
     waiting = Q()
     if not resend_all:
@@ -161,18 +156,12 @@ def article_split(*, article_id: int) -> int:
     return _article_extract_and_store(article_id=article_id, lease=now)
 
 
-MAX_SPLIT_ATTEMPTS = 3
-
-
 def _article_give_up_if_exhausted(*, article_id: int, now: datetime) -> None:
     """Fail an article whose splits keep dying (a worker killed, a database that keeps failing)
     instead of sending it again forever; a person can split it again from its page."""
     with transaction.atomic():
         article = (
-            Article.objects.select_for_update()
-            .filter(pk=article_id, split_attempts__gte=MAX_SPLIT_ATTEMPTS)
-            .filter(Q(status=Article.Status.QUEUED) | Q(pk__in=Article.objects.abandoned(now=now)))
-            .first()
+            Article.objects.exhausted(now=now).select_for_update().filter(pk=article_id).first()
         )
         if article is None:
             return

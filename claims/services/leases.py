@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from django.conf import settings
@@ -55,3 +55,19 @@ def lease_renewed(held: QuerySet, *, field: str, every: float | None = None) -> 
         # A beat stuck on a database lock must not hold the task up: it is a daemon thread
         # and gives up when the row has moved on.
         thread.join(timeout=5)
+
+
+def sent_stamped(row: QuerySet, *, field: str, send: Callable[[], object]) -> Exception | None:
+    """Send a task message with the row's `field` stamped; return why it failed, or None.
+
+    Stamped before sending, so a worker that takes the message at once always starts after the
+    stamp: "sent before the last heartbeat" then means "that message was consumed". A failed
+    send clears the stamp, so the sweep sends it again.
+    """
+    row.update(**{field: timezone.now()})
+    try:
+        send()
+    except Exception as exc:  # kombu and redis-py raise several types for one outage
+        row.update(**{field: None})
+        return exc
+    return None

@@ -17,7 +17,7 @@ from claims.permissions import Action, require
 from claims.reports import build, render
 from claims.reports.data import ReportFilters, selection_verdicts
 from claims.reports.storage import write_atomically
-from claims.services.leases import lease_renewed, lease_seconds
+from claims.services.leases import lease_renewed, lease_seconds, sent_stamped
 
 logger = logging.getLogger(__name__)
 
@@ -55,15 +55,14 @@ def report_export_request(*, user: User, filters: ReportFilters, fmt: str) -> Re
 def _queue(*, export_id: int) -> bool:
     from claims.tasks import build_report_export  # imported here: tasks import services
 
-    # Stamped before sending, as for articles (article_queue_split).
-    ReportExport.objects.filter(pk=export_id).update(sent_at=timezone.now())
-    try:
-        build_report_export.delay(export_id=export_id)
-    except Exception as exc:  # the broker is down; the sweep sends it again
-        ReportExport.objects.filter(pk=export_id).update(sent_at=None)
-        logger.warning("Broker unreachable, export %s stays queued: %s", export_id, exc)
-        return False
-    return True
+    failure = sent_stamped(
+        ReportExport.objects.filter(pk=export_id),
+        field="sent_at",
+        send=lambda: build_report_export.delay(export_id=export_id),
+    )
+    if failure is not None:  # the broker is down; the sweep sends it again
+        logger.warning("Broker unreachable, export %s stays queued: %s", export_id, failure)
+    return failure is None
 
 
 def _lapsed(now: datetime) -> Q:
