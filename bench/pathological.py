@@ -131,6 +131,8 @@ SHAPES: dict[str, Callable[[int], str]] = {
     "prose": _repeat("The index fell 2.7% on Friday, the Ministry of Finance said. "),
     # No two sentences alike: the model's budget, not the cache, bounds these.
     "numbered short lines": _numbered("Up {i}%.\n"),
+    "numbered three-word lines": _numbered("Up by {i}%.\n"),
+    "numbered words": _numbered("Word{i} "),
     "numbered prose": _numbered("The index fell {tenth:.1f}% on Friday, the ministry said. "),
     "news words, reshuffled": _reshuffled_news,
 }
@@ -144,7 +146,11 @@ def time_once(fn: Callable[[str], object], text: str) -> tuple[float, float]:
 
 
 def measure(
-    build: Callable[[int], str], fn: Callable[[str], object], kb: int, budget: float
+    build: Callable[[int], str],
+    fn: Callable[[str], object],
+    kb: int,
+    budget: float,
+    repeat: int = 1,
 ) -> tuple[float, float, int, float]:
     """Return CPU and wall seconds per MB at the largest size run, that size, and the growth.
 
@@ -165,6 +171,12 @@ def measure(
             break
         size = nxt
         took, wall = time_once(fn, build(size * KB))
+    # The fastest of `repeat` runs at the largest size: this machine is shared, and other
+    # load only ever adds time.
+    for _ in range(repeat - 1):
+        again, again_wall = time_once(fn, build(size * KB))
+        if again < took:
+            took, wall = again, again_wall
     per_mb = took / (size / KB)
     return per_mb, wall / (size / KB), size, per_mb / first_per_mb if first_per_mb else 1.0
 
@@ -188,10 +200,14 @@ def main() -> None:
     parser.add_argument("--kb", type=int, default=1024, help="input size per shape, in KB")
     parser.add_argument("--budget", type=float, default=30.0, help="seconds allowed per run")
     parser.add_argument("--shapes", nargs="*", help="only these shapes (default: all)")
+    parser.add_argument(
+        "--repeat", type=int, default=2, help="runs at full size; the fastest counts"
+    )
     args = parser.parse_args()
     extract_claims("Load the model first. It rose 5%.")
     print(f"Pathological text, up to {args.kb} KB per shape, CPU seconds per MB on one core")
-    print("(growth: s/MB at the largest size over s/MB at 8 KB; ~1 is linear)")
+    print("(growth: s/MB at the largest size over s/MB at 8 KB; ~1 is linear;")
+    print(f" extraction at full size: the fastest of {args.repeat} runs)")
     header = f"{'segment':>8} {'extract':>8} {'wall':>7} {'KB':>5} {'growth':>6}"
     print(f"{'shape':<26} {header}  ≤ {TARGET:g} s/MB")
     failed = 0
@@ -199,7 +215,9 @@ def main() -> None:
         if args.shapes and name not in args.shapes:
             continue
         seg_per_mb, _, _, _ = measure(build, segment, args.kb, args.budget)
-        per_mb, wall_per_mb, size, growth = measure(build, extract_claims, args.kb, args.budget)
+        per_mb, wall_per_mb, size, growth = measure(
+            build, extract_claims, args.kb, args.budget, args.repeat
+        )
         result = verdict(per_mb, size, args.kb)
         failed += result != "PASS"
         print(

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .features import SIGNALS, ngrams, tfidf_dot
+from .features import SIGNALS, normalised, normalised_ngrams, tfidf_dot
 
 MODEL_DIR = Path(__file__).resolve().parent / "model"
 _LOCK = threading.Lock()
@@ -41,7 +41,11 @@ class Linear:
 
     def parts(self, sentence: str, on: frozenset[str]) -> tuple[float, float]:
         """Return (text logit, signal logit) for a sentence whose signals are `on`."""
-        return tfidf_dot(ngrams(sentence), self.table), self.signal(on)
+        return self.text(normalised(sentence)), self.signal(on)
+
+    def text(self, normalised_sentence: str) -> float:
+        """Return the text logit of a sentence already passed through `normalised`."""
+        return tfidf_dot(normalised_ngrams(normalised_sentence), self.table)
 
     def signal(self, on: frozenset[str]) -> float:
         """Return the signal logit alone (cheap: no n-grams)."""

@@ -24,7 +24,16 @@ _CHAR_MIN, _CHAR_MAX = 2, 5
 
 def ngrams(sentence: str) -> list[str]:
     """Return word 1–2-grams ("w:") and in-word character 2–5-grams ("c:")."""
-    low = _DIGITS.sub("0", sentence.lower())
+    return normalised_ngrams(normalised(sentence))
+
+
+def normalised(sentence: str) -> str:
+    """The sentence as the n-grams see it: lowercased, every digit a "0"."""
+    return _DIGITS.sub("0", sentence.lower())
+
+
+def normalised_ngrams(low: str) -> list[str]:
+    """`ngrams` of a sentence already passed through `normalised`."""
     words = _TOKEN.findall(low)
     feats = [f"w:{w}" for w in words]
     feats.extend(f"w:{a} {b}" for a, b in zip(words, words[1:], strict=False))
@@ -184,7 +193,8 @@ def detect(sentence: str, offset: int = 0) -> Signals:
     """Find the explicit signals in `sentence` (quantities carry article offsets)."""
     on: set[str] = set()
     quantities = find_quantities(sentence, offset)
-    unquoted = QUOTED.sub(" ", sentence)
+    # Every quotation opens with one of these marks: most sentences have none.
+    unquoted = QUOTED.sub(" ", sentence) if '"' in sentence or "“" in sentence else sentence
     if quantities:
         on.add("number")
         if any(q.percent for q in quantities):
@@ -195,7 +205,7 @@ def detect(sentence: str, offset: int = 0) -> Signals:
             on.add("unit")
         if len(quantities) > 1:
             on.add("several_numbers")
-    if DATE.search(sentence):
+    if _may_hold_date(sentence) and DATE.search(sentence):
         on.add("date")
     source = attribution(sentence)
     if source is not None:
@@ -222,6 +232,25 @@ def detect(sentence: str, offset: int = 0) -> Signals:
     if CAUSATION.search(sentence):
         on.add("causation")
     return Signals(frozenset(on), source, quantities, unquoted)
+
+
+def _may_hold_date(sentence: str) -> bool:
+    """Tell cheaply whether DATE could match: each of its forms needs one of these words.
+
+    A month (its first three letters), a year (19xx or 20xx), a weekday or "yesterday"
+    ("day"), or a week, month or year. DATE is the costliest signal (case-blind
+    alternatives at every word), and most sentences hold no date.
+    """
+    if "19" in sentence or "20" in sentence:
+        return True
+    low = sentence.lower()
+    return any(word in low for word in _DATE_WORDS)
+
+
+_DATE_WORDS = (
+    *("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"),
+    *("day", "week", "month", "year"),
+)
 
 
 def attribution(sentence: str) -> str | None:

@@ -219,8 +219,7 @@ def find_quantities(sentence: str, offset: int = 0) -> tuple[Quantity, ...]:
     if _DIGIT.search(sentence) is None:
         return ()  # every quantity has a digit
     found: list[Quantity] = []
-    date_m = _DATE_TEXT.search(sentence)
-    date = (date_m.group(1) or date_m.group()) if date_m else ""
+    date: str | None = None  # the sentence's date, looked for once a quantity is found
     for m in _QUANTITY.finditer(sentence):
         num = m.group("num")
         cur = (m.group("cur") or m.group("cur2") or "").strip()
@@ -249,6 +248,9 @@ def find_quantities(sentence: str, offset: int = 0) -> tuple[Quantity, ...]:
         )
         start = m.start("between") if m.group("between") else m.start()
         text = sentence[start : m.end()]
+        if date is None:
+            date_m = _DATE_TEXT.search(sentence)
+            date = (date_m.group(1) or date_m.group()) if date_m else ""
         found.append(
             Quantity(
                 text=text,

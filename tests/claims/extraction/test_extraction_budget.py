@@ -116,9 +116,13 @@ def test_the_token_budget_stops_the_model_too() -> None:
 
 
 def test_the_budget_covers_a_long_news_article() -> None:
-    """20,000 words, about the longest news runs, at the seeds' 20 words and 25 tokens a claim."""
+    """10,000 words, a long-form feature, at the seeds' 20 words and 25 tokens a claim.
+
+    Longer than that, the rest is scored without the neural model and says so: the
+    budget is what keeps any 1 MB paste within 5 s on one core.
+    """
     budget = extraction.ARTICLE_BUDGET
-    assert budget.runs >= 20_000 // 20 and budget.tokens >= budget.runs * 25
+    assert budget.runs >= 10_000 // 20 and budget.tokens >= budget.runs * 25
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from claims.extraction import (
     EXTRACTOR_VERSION,
@@ -15,6 +17,7 @@ from claims.extraction import (
     guess_title,
     segment,
 )
+from claims.extraction.features import DATE, _may_hold_date
 from claims.extraction.quantities import find_quantities
 
 SEEDS = sorted((Path(__file__).resolve().parents[3] / "seeds").glob("*.txt"))
@@ -304,3 +307,53 @@ def test_an_unclosed_quote_does_not_swallow_the_next_line() -> None:
     article = "He said “we will win. Believe me.\nMarkets fell 3% on Monday.\n"
     claims = extract_claims(article)
     assert [c.text for c in claims][-1] == "Markets fell 3% on Monday."
+
+
+def test_one_or_two_word_sentences_are_not_offered() -> None:
+    text = (
+        "Did the ministry cut the tariff? They did. The tariff fell to 10% in May.\n"
+        "Last Friday, the indices fell:\n• Nasdaq dropped 2.7%\n• Up 2%.\n"
+    )
+    claims = [c.text for c in extract_claims(text)]
+    assert "They did." not in claims and "Up 2%." not in claims
+    # Three words are enough when the sentence says something checkable.
+    assert "Nasdaq dropped 2.7%" in claims
+    assert "The tariff fell to 10% in May." in claims
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "on",
+                "last",
+                "Monday",
+                "yesterday",
+                "May",
+                "SEPT.",
+                "5",
+                "19",
+                "2024",
+                "20",
+                "-",
+                "of",
+                "in",
+                "early",
+                "this",
+                "week",
+                "Month",
+                "year",
+                "th",
+                " ",
+                ", ",
+                "4",
+            ]
+        ),
+        max_size=12,
+    ).map("".join)
+)
+def test_the_cheap_date_check_never_hides_a_date(text: str) -> None:
+    # The signal skips DATE where `_may_hold_date` says no: that must never drop a date.
+    if DATE.search(text):
+        assert _may_hold_date(text), text
