@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, ProtectedError, Q, QuerySet
+from django.db.models import Count, OuterRef, ProtectedError, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
@@ -91,10 +92,16 @@ MAX_SPLIT_ATTEMPTS = 3
 
 class ArticleQuerySet(models.QuerySet["Article"]):
     def with_claim_counts(self) -> ArticleQuerySet:
-        # Aggregating drops Meta.ordering, so order again: newest first.
+        """Newest first, each with its number of claims and of check-worthy claims.
+
+        Counted per row by a subquery on the (article, start) index, not by a join and GROUP
+        BY: PostgreSQL counts only the rows a page returns (it evaluates the subqueries
+        after the sort and limit), where the aggregate counted the whole claims table
+        (0.78 s at 100,000 claims).
+        """
         return self.order_by("-created_at", "-id").annotate(
-            claim_count=Count("claims", distinct=True),
-            checkworthy_count=Count("claims", filter=Q(claims__checkworthy=True), distinct=True),
+            claim_count=_claims_counted(),
+            checkworthy_count=_claims_counted(checkworthy=True),
         )
 
     def claimable(self, *, now: datetime) -> ArticleQuerySet:
@@ -115,6 +122,17 @@ class ArticleQuerySet(models.QuerySet["Article"]):
     def _lapsed(now: datetime) -> Q:
         lease = timedelta(seconds=settings.ARTICLE_SPLIT_LEASE_SECONDS)
         return Q(status=Article.Status.SPLITTING, split_heartbeat_at__lt=now - lease)
+
+
+def _claims_counted(**where: Any) -> Coalesce:
+    claims = (
+        Claim.objects.filter(article=OuterRef("pk"), **where)
+        .order_by()
+        .values("article")
+        .annotate(n=Count("*"))
+        .values("n")
+    )
+    return Coalesce(Subquery(claims, output_field=models.IntegerField()), 0)
 
 
 class ClaimQuerySet(models.QuerySet["Claim"]):

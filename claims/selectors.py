@@ -8,10 +8,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import User
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import (
+    SearchQuery,
+    SearchRank,
+    SearchVector,
+    SearchVectorField,
+)
 from django.db import connection
-from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models import Case, FloatField, IntegerField, Q, QuerySet, Value, When
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Cast, Coalesce
 
 from claims.models import PUBLIC_VERDICT_STATES, Article, Claim, HistoryEvent, Verdict
 
@@ -62,6 +68,8 @@ def claim_queue() -> QuerySet[Claim]:
     """
     return (
         Claim.objects.select_related("article", "assignee")
+        # A row shows the article's title: its body (up to 5 MB each) stays in the database.
+        .defer("article__body", "article__retired_spans", "article__failure_reason")
         .prefetch_related("tags")
         .order_by("-score", "article_id", "start", "id")
     )
@@ -161,7 +169,7 @@ def _words(query: str) -> list[str]:
 
 def claims_search(claims: QuerySet[Claim], query: str) -> QuerySet[Claim]:
     """Rank claims against a full-text query, best first."""
-    return _full_text(claims, query, ["claim_text", "text"])
+    return _full_text(claims, query, ["claim_text", "text"], stored="search_document")
 
 
 def articles_search(articles: QuerySet[Article], query: str) -> QuerySet[Article]:
@@ -169,18 +177,33 @@ def articles_search(articles: QuerySet[Article], query: str) -> QuerySet[Article
     return _full_text(articles, query, ["title", "body"])
 
 
-def _full_text(queryset: QuerySet[Any], query: str, fields: list[str]) -> QuerySet[Any]:
-    """PostgreSQL uses the GIN index on the same expression (migration 0004); SQLite, the
-    embedded default, ranks by how many of the words a row contains."""
+def _full_text(
+    queryset: QuerySet[Any], query: str, fields: list[str], *, stored: str = ""
+) -> QuerySet[Any]:
+    """Rank rows by PostgreSQL full-text search; SQLite, the embedded default, ranks by how
+    many of the words a row contains.
+
+    On PostgreSQL a `stored` tsvector column (migration 0011) is matched under its GIN index
+    and ranked without computing anything per row; without one, the GIN index on the same
+    expression (migration 0004) finds the rows and the rank computes each one's tsvector.
+    """
     query = _clean(query)
     if not query:
         return queryset.none()
     if connection.vendor != "postgresql":
         return _rank_by_words(queryset, query, fields)
-    vector = SearchVector(*fields, config=SEARCH_CONFIG)
+    if stored:
+        table = connection.ops.quote_name(queryset.model._meta.db_table)
+        column = connection.ops.quote_name(stored)
+        vector: Any = RawSQL(f"{table}.{column}", [], output_field=SearchVectorField())
+    else:
+        vector = SearchVector(*fields, config=SEARCH_CONFIG)
     search = SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
+    # As double precision: ts_rank's real reaches Python rounded to its shortest text, which
+    # a page's cursor could then not find again in an equality.
+    rank = Cast(SearchRank(vector, search), FloatField())
     return (
-        queryset.annotate(document=vector, rank=SearchRank(vector, search))
+        queryset.annotate(document=vector, rank=rank)
         .filter(document=search)
         .order_by("-rank", "-id")
     )

@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import redis
 from celery import shared_task
@@ -19,7 +19,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.migrations.executor import MigrationExecutor
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponseBase, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
@@ -139,3 +139,26 @@ def ready(request: HttpRequest) -> JsonResponse:
         {"status": "ok" if healthy else "failing", "checks": checks},
         status=200 if healthy else 503,
     )
+
+
+class ProbeMiddleware:
+    """Answer /health/ and /health/ready/ before Django checks the Host header.
+
+    Compose, Kubernetes and load balancers probe the container by its own address
+    (`127.0.0.1:8000`), which is not one of the public host names in ALLOWED_HOSTS: every
+    probe was a 400 and the web service never became healthy. The probes read no Host and
+    return nothing built from it, so answering them whatever the Host is safe; every other
+    path still goes through the check.
+    """
+
+    PROBES: ClassVar[dict[str, Callable[[HttpRequest], HttpResponseBase]]] = {
+        "/health/": live,
+        "/health/ready/": ready,
+    }
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        probe = self.PROBES.get(request.path_info)
+        return probe(request) if probe is not None else self.get_response(request)

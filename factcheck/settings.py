@@ -123,6 +123,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First: every request gets an id for its log lines and one line of its own (LOG_FORMAT).
     "factcheck.logs.RequestLogMiddleware",
+    # Before anything reads the Host header: probes come by the container's own address.
+    "factcheck.health.ProbeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

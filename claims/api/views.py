@@ -25,6 +25,7 @@ from claims import services
 from claims.api import fields as f
 from claims.api import serializers as s
 from claims.api import tokens
+from claims.api.pagination import KeysetPagination
 from claims.errors import VersionConflict
 from claims.filters import ArticleFilter, ClaimApiFilter
 from claims.ingest import decode_upload
@@ -72,6 +73,7 @@ INGEST_RESPONSES = {
 class ArticleListCreate(generics.ListCreateAPIView):
     serializer_class = s.ArticleSerializer
     filterset_class = ArticleFilter
+    pagination_class = KeysetPagination
 
     def get_queryset(self) -> QuerySet[Article]:
         return Article.objects.with_claim_counts()
@@ -172,6 +174,7 @@ class ClaimListCreate(generics.ListCreateAPIView):
     serializer_class = s.ClaimSerializer
     # The queue's own filters, so the API and the screen can never disagree on what they mean.
     filterset_class = ClaimApiFilter
+    pagination_class = KeysetPagination
 
     def get_queryset(self) -> QuerySet[Claim]:
         return Claim.objects.prefetch_related("tags").order_by("article_id", "start", "end", "id")

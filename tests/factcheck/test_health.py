@@ -103,3 +103,18 @@ def test_a_real_worker_runs_the_heartbeat_task(
 ) -> None:
     health.worker_heartbeat.delay()
     assert wait_for(lambda: broker.get(health.HEARTBEAT_KEY) is not None), celery_worker.output()
+
+
+@pytest.mark.django_db
+def test_probes_by_the_containers_own_address_pass_the_host_check(
+    client: Client, settings: Any, broker: redis.Redis
+) -> None:
+    # Production names only its public host; compose probes 127.0.0.1:8000 from inside.
+    settings.ALLOWED_HOSTS = ["factcheck.example.org"]
+    health.heartbeat_write()
+    assert client.get("/health/", HTTP_HOST="127.0.0.1:8000").status_code == 200
+    ready = client.get("/health/ready/", HTTP_HOST="127.0.0.1:8000")
+    assert ready.status_code == 200, ready.content
+    # Everything else still refuses a host it does not serve.
+    assert client.get("/login/", HTTP_HOST="127.0.0.1:8000").status_code == 400
+    assert client.get("/login/", HTTP_HOST="factcheck.example.org").status_code == 200

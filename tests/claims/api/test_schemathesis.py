@@ -77,6 +77,10 @@ def positive_data_acceptance(
     sent = [case.query, case.body, case.path_parameters, case.headers, case.cookies]
     if _has_nul(sent):
         return None
+    # A page's cursor is a token only the server makes (the `next` and `previous` links): any
+    # other string is refused, which no schema can state short of the server's own encoding.
+    if case.query and "cursor" in case.query:
+        return None
     return st_checks.positive_data_acceptance(ctx, response, case)
 
 
