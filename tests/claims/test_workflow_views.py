@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from html import unescape
+
 import pytest
 from django.contrib.auth.models import User
 from django.test import Client
@@ -354,3 +357,28 @@ def test_queue_search_finds_the_same_claims_as_the_api(rita: User) -> None:
     for claim in found:
         assert f'id="row-{claim["id"]}"' in html
     assert html.count('class="queue-row') == len(found)
+
+
+@pytest.mark.django_db
+def test_the_queues_next_links_show_every_claim_once_best_first(rita: User) -> None:
+    many_claims(120)
+    client = client_for(rita)
+    url: str | None = "/queue/"
+    seen: list[int] = []
+    scores: list[float] = []
+    while url:
+        html = client.get(url).content.decode()
+        assert "120 claims" in html
+        ids = [int(i) for i in re.findall(r'name="claim" value="(\d+)"', html)]
+        seen += ids
+        scores += [Claim.objects.get(pk=i).score for i in ids]
+        nxt = re.search(r'<a href="([^"]+)" rel="next">', html)
+        url = "/queue/" + unescape(nxt.group(1)) if nxt else None
+    assert len(seen) == len(set(seen)) == 120
+    assert scores == sorted(scores, reverse=True)
+    # A link from an older page layout, or one cut short, opens the first page.
+    first = client.get("/queue/?cursor=garbage")
+    assert first.status_code == 200
+    assert re.findall(r'name="claim" value="(\d+)"', first.content.decode())[:50] == [
+        str(i) for i in seen[:50]
+    ]
