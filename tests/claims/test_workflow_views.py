@@ -382,3 +382,41 @@ def test_the_queues_next_links_show_every_claim_once_best_first(rita: User) -> N
     assert re.findall(r'name="claim" value="(\d+)"', first.content.decode())[:50] == [
         str(i) for i in seen[:50]
     ]
+
+
+@pytest.mark.parametrize("count", [10, 1000])
+@pytest.mark.django_db
+def test_article_page_runs_a_constant_number_of_queries(
+    count: int, rita: User, django_assert_max_num_queries
+) -> None:
+    article = many_claims(count)
+    client = client_for(rita)
+    with django_assert_max_num_queries(8):
+        response = client.get(f"/articles/{article.pk}/")
+    html = response.content.decode()
+    assert html.count('class="claim-card') == count
+    assert html.count('<a class="hl hl-candidate') == count
+
+
+@pytest.mark.django_db
+def test_article_page_escapes_what_the_text_and_the_claims_hold(rita: User) -> None:
+    body = 'Tariffs <script>alert("x")</script> rose 145% & more.'
+    article = Article.objects.create(title="Escaping", body=body)
+    claim = Claim.objects.create(
+        article=article,
+        start=0,
+        end=len(body),
+        text=body,
+        claim_text='Tariffs rose 145% <img src=x onerror="alert(1)">',
+        reasons=["a percentage", "<b>bold</b>"],
+        score=0.125,
+        checkworthy=False,
+        kind="quantity",
+    )
+    html = client_for(rita).get(f"/articles/{article.pk}/").content.decode()
+    assert "<script>alert" not in html and "<img src=x" not in html and "<b>bold" not in html
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html
+    assert "&lt;b&gt;bold&lt;/b&gt;" in html
+    # The highlight links to the claim and says what it is; the score shows as floatformat did.
+    assert f'href="/claims/{claim.pk}/" data-claim="{claim.pk}"' in html
+    assert 'title="Candidate · Quantity · score 0.13"' in html
