@@ -183,3 +183,62 @@ def test_readme_opens_with_the_two_commands() -> None:
     readme = (ROOT / "README.md").read_text()
     top = readme[: readme.index("## Environment variables")]
     assert "make run" in top and "make test" in top
+
+
+def _dockerfile_build_env() -> dict[str, str]:
+    """The variables the image sets (ENV) up to and including its collectstatic step."""
+    env: dict[str, str] = {}
+    for line in (ROOT / "Dockerfile").read_text().splitlines():
+        if line.startswith("ENV "):
+            env.update(dict(re.findall(r"([A-Z_][A-Z0-9_]*)=(\S+)", line[4:])))
+        if "collectstatic" in line:
+            run = line.removeprefix("RUN ").split("python")[0]
+            env.update(dict(re.findall(r"([A-Z_][A-Z0-9_]*)=(\S+)", run)))
+            return env
+    raise AssertionError("the Dockerfile runs no collectstatic")
+
+
+def test_pages_render_with_the_static_files_the_image_collects(tmp_path: Path) -> None:
+    # Build the static files as the image does, then serve a page as compose runs web (its
+    # `environment` on top of the image's): the page must find every file it names.
+    build = {**production_environment(), **_dockerfile_build_env()}
+    build["STATIC_ROOT"] = str(tmp_path)
+    collected = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django; django.setup()\n"
+            # Brotli and gzip copies are not what this checks, and take 100 s to make.
+            "from whitenoise.compress import Compressor\n"
+            "Compressor.should_compress = lambda self, name: False\n"
+            "from django.core.management import call_command\n"
+            "call_command('collectstatic', '--noinput', verbosity=0)",
+        ],
+        cwd=ROOT,
+        env={**build, "DJANGO_SETTINGS_MODULE": "factcheck.settings"},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert collected.returncode == 0, collected.stderr[-2000:]
+    assert (tmp_path / "staticfiles.json").is_file()
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    runtime = {**build, **compose["services"]["web"]["environment"]}
+    page = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django; django.setup()\n"
+            "from django.test import Client\n"
+            "r = Client().get('/login/', HTTP_HOST='factcheck.example.org', secure=True)\n"
+            "import re\n"
+            "hashed = re.search(r'/static/css/app\\.[0-9a-f]{12}\\.css', r.content.decode())\n"
+            "print(r.status_code, bool(hashed))",
+        ],
+        cwd=ROOT,
+        env={**runtime, "DJANGO_SETTINGS_MODULE": "factcheck.settings"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert page.stdout.split()[-2:] == ["200", "True"], page.stderr[-2000:]
