@@ -16,7 +16,7 @@ import random
 import re
 import textwrap
 import time
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as clock
 from pathlib import Path
@@ -126,8 +126,8 @@ class Totals:
     events: int = 0
 
     def add(self, other: Totals) -> None:
-        for name in ("articles", "claims", "verdicts", "citations", "events"):
-            setattr(self, name, getattr(self, name) + getattr(other, name))
+        for f in fields(self):
+            setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
 
 
 @dataclass
@@ -638,7 +638,10 @@ class Command(BaseCommand):
         generator = _generator()
         if reset:
             removed = newsroom_reset(generator=generator)
-            self.stdout.write(f"Removed {removed} generated articles and everything on them.")
+            self.stdout.write(
+                f"Removed {removed} generated articles and everything on them "
+                f"({time.monotonic() - started:.1f}s)."
+            )
         if not benchmarks.is_dir():
             self.stderr.write(f"No benchmarks at {benchmarks}: the seeds' sentences fill in.")
         size = min(max(claims // POOL_PER_CLAIMS, POOL_SIZE[0]), POOL_SIZE[1])
