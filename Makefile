@@ -18,7 +18,7 @@ TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 SECRET_KEY ?= $(shell test -s .secret-key || python3 -c 'import secrets; print(secrets.token_urlsafe(50))' > .secret-key; cat .secret-key)
 migrate seed run: export SECRET_KEY := $(SECRET_KEY)
 
-.PHONY: run test check lint typecheck bench model chromium system-packages migrate seed clean lock upgrade
+.PHONY: run test check lint typecheck bench bench-web model chromium system-packages migrate seed clean lock upgrade
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -85,6 +85,12 @@ bench: $(VENV)/.dev-installed
 	$(PY) bench/run.py
 	$(PY) bench/pathological.py
 	$(PY) bench/faults.py
+
+# The web at newsroom scale: gunicorn on PostgreSQL, wrk against the queue, the article pages and
+# the API at 1,000, 10,000 and 100,000 claims (SIZE=small: 1,000 claims, about two minutes).
+bench-web: $(VENV)/.dev-installed
+	$(call apt_install,wrk)
+	$(PY) bench/web.py $(if $(SIZE),--size $(SIZE))
 
 # Rebuilds the shipped check-worthiness model from CheckThat! 2024 train/dev (30–50 min on
 # 2 cores). torch is pinned to the CPU build on local disk; a plain `torch` pulls a CUDA build.
