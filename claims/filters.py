@@ -7,6 +7,7 @@ from typing import Any
 
 import django_filters
 from django import forms
+from django.contrib.auth.models import User
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema_field
 
@@ -91,10 +92,19 @@ class ClaimFilter(django_filters.FilterSet):
         model = Claim
         fields = ["article", "status", "kind", "min_score", "assignee", "search"]
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, people: list[User] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        people = [(str(p.pk), p.get_username()) for p in reviewers()]
-        self.filters["assignee"].extra["choices"] = [("me", "Me"), ("none", "Nobody"), *people]
+
+        # A callable: the menu's people are read only when the form is drawn (the queue
+        # hands over the list it shows anyway), never for an API request, whose ids the
+        # field accepts without them.
+        def choices() -> list[tuple[str, str]]:
+            shown = reviewers() if people is None else people
+            return [("me", "Me"), ("none", "Nobody")] + [
+                (str(p.pk), p.get_username()) for p in shown
+            ]
+
+        self.filters["assignee"].extra["choices"] = choices
 
     def filter_assignee(self, claims: QuerySet[Claim], name: str, value: str) -> QuerySet[Claim]:
         if value == "me":

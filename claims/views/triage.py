@@ -66,7 +66,7 @@ def claim_queue_view(request: HttpRequest) -> HttpResponse:
     data = request.GET.copy()
     if "status" not in data:
         data["status"] = Claim.Status.CANDIDATE  # the queue opens on what still needs triage
-    filters = ClaimFilter(data, queryset=claim_queue(), request=request)
+    filters = ClaimFilter(data, queryset=claim_queue(), request=request, people=people)
     # A bad value shows its error in the form and leaves the queue unfiltered.
     claims = filters.qs if filters.is_valid() else claim_queue()
     # Keyset pages: the last page costs what the first does, and a claim taken or dismissed
