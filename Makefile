@@ -46,9 +46,10 @@ lock upgrade: | $(VENV)/bin/python
 	$(call COMPILE,$(if $(filter upgrade,$@),--upgrade) --extra dev) -o requirements-dev.txt
 	$(call COMPILE,$(if $(filter upgrade,$@),--upgrade) --extra dev --extra bench) -o requirements-bench.txt
 
-# Debian packages: WeasyPrint's libraries and fonts for PDF reports; Chromium for browser tests.
+# Debian packages: WeasyPrint's libraries and fonts for PDF reports; Chromium for browser tests;
+# docker-compose so a test has compose itself parse docker-compose.yml (no Docker engine needed).
 RUN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
-TEST_PACKAGES := $(RUN_PACKAGES) chromium
+TEST_PACKAGES := $(RUN_PACKAGES) chromium docker-compose
 
 define apt_install
 	@missing=$$(for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \

@@ -3,6 +3,7 @@ from __future__ import annotations
 import os
 import re
 import secrets
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -242,3 +243,40 @@ def test_pages_render_with_the_static_files_the_image_collects(tmp_path: Path) -
         timeout=120,
     )
     assert page.stdout.split()[-2:] == ["200", "True"], page.stderr[-2000:]
+
+
+def _compose_command() -> list[str] | None:
+    """Docker's own compose (the v2 plugin or the v1 `docker-compose`), when installed."""
+    if (
+        shutil.which("docker")
+        and subprocess.run(
+            ["docker", "compose", "version"], capture_output=True, check=False
+        ).returncode
+        == 0
+    ):
+        return ["docker", "compose"]
+    if shutil.which("docker-compose"):
+        return ["docker-compose"]
+    return None
+
+
+@pytest.mark.skipif(_compose_command() is None, reason="no docker compose on this machine")
+def test_compose_validates_the_file_with_the_production_template(tmp_path: Path) -> None:
+    # The issue's "validated with docker-compose config where available": compose itself
+    # parses the file, with .env made from the template, as an operator's server would.
+    for name in ("docker-compose.yml", "Dockerfile"):
+        (tmp_path / name).write_text((ROOT / name).read_text())
+    env = production_environment()
+    (tmp_path / ".env").write_text("".join(f"{k}={v}\n" for k, v in env.items() if k.isupper()))
+    command = _compose_command()
+    assert command is not None
+    result = subprocess.run(
+        [*command, "config"], cwd=tmp_path, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    rendered = yaml.safe_load(result.stdout)
+    for service in ("web", "worker", "worker-background", "beat"):
+        environment = rendered["services"][service]["environment"]
+        # .env reached every app container, and compose's own settings too.
+        assert environment["SECRET_KEY"] == env["SECRET_KEY"], service
+        assert environment["STATIC_MANIFEST"] == "true", service
