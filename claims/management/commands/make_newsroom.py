@@ -26,7 +26,7 @@ from django.apps import apps as django_apps
 from django.conf import settings
 from django.contrib.auth.models import Group, User
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
@@ -684,6 +684,17 @@ class Command(BaseCommand):
             f"verdicts, {totals.citations} citations and {totals.events} history events "
             f"in {time.monotonic() - started:.1f}s."
         )
+        # VACUUM cannot run in a transaction (a test's): there autovacuum is left to it.
+        if connection.vendor == "postgresql" and not connection.in_atomic_block:
+            # What autovacuum does on a server within minutes of a bulk load: planner
+            # statistics, and the visibility map that lets a count read the index alone
+            # (the queue's count of 56,000 candidates took 360 ms before, 7 ms after).
+            with connection.cursor() as cursor:
+                for model in (Article, Claim, Verdict, Citation, HistoryEvent):
+                    cursor.execute(
+                        f"VACUUM ANALYZE {connection.ops.quote_name(model._meta.db_table)}"
+                    )
+            self.stdout.write(f"Vacuumed and analysed ({time.monotonic() - started:.1f}s).")
 
 
 def _chunks(counts: list[int]) -> list[tuple[int, int]]:
