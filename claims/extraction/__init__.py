@@ -220,7 +220,8 @@ def _own_quantities(span: str, atom: Atom, verdict: Assessment) -> tuple[Quantit
         return found
     # The claim may name what the span only implies ("nearly 30 others" reads "nearly 30
     # other critical minerals"): take the counted thing and the date from the claim's words.
-    in_claim = {q.text: q for q in find_quantities(atom.claim)}
+    # The scorer parsed the claim's words already (at offset 0): the same parse, not another.
+    in_claim = {q.text: q for q in verdict.quantities}
     own = []
     for q in found:
         surface = _SPACES.sub(" ", q.text)  # "4\xa0percent" reads "4 percent" in the claim
