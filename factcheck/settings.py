@@ -315,6 +315,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = ARTICLE_MAX_BYTES + 256 * 1024
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 # Selections with more verdicts than this are built by the worker, with progress shown.
 REPORT_ASYNC_THRESHOLD = env_int("REPORT_ASYNC_THRESHOLD", 500)
+# A PDF takes WeasyPrint about 45 ms of CPU a verdict: bigger PDF selections go to the worker.
+REPORT_ASYNC_THRESHOLDS = {"pdf": env_int("REPORT_ASYNC_THRESHOLD_PDF", 25)}
 # Finished exports are written here and served only to logged-in users.
 EXPORT_ROOT = Path(env_str("EXPORT_ROOT", str(BASE_DIR / "exports")))
 

@@ -638,21 +638,23 @@ class SelectionReport(APIView):
             **REPORT_FILES,
             (409, "application/json"): OpenApiResponse(
                 s.ErrorSerializer,
-                description="Over REPORT_ASYNC_THRESHOLD verdicts: too big to build in a "
-                "request. POST the same parameters to /api/reports/exports/ instead.",
+                description="Over the format's limit (REPORT_ASYNC_THRESHOLD_PDF verdicts for a "
+                "PDF, REPORT_ASYNC_THRESHOLD for the others): too big to build in a request. "
+                "POST the same parameters to /api/reports/exports/ instead.",
             ),
         },
     )
     def get(self, request: Request) -> Any:
         filters, fmt = _selection(request.query_params.dict())
         count = selection_verdicts(filters).count()
-        if count > settings.REPORT_ASYNC_THRESHOLD:
+        limit = build.request_limit(fmt)
+        if count > limit:
             # A GET only reads: the worker's job is asked for with a POST, so a retried or
             # repeated GET never queues another export.
             return Response(
                 {
-                    "detail": f"This selection has {count} verdicts, more than "
-                    f"{settings.REPORT_ASYNC_THRESHOLD} can be built in a request: POST the "
+                    "detail": f"This selection has {count} verdicts, more than {limit} can be "
+                    f"built in a request as {fmt}: POST the "
                     "same parameters as JSON to /api/reports/exports/ and poll its status_url."
                 },
                 status=status.HTTP_409_CONFLICT,

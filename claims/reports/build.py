@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-import json
+import io
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict
+from itertools import islice
+from typing import BinaryIO, TypeVar
+
+from django.conf import settings
 
 from claims.models import Article, SiteSettings, Verdict
 from claims.reports import render, sheets, storage
@@ -22,6 +26,14 @@ from claims.reports.data import (
 
 # Called with how many verdicts are done, so a long export can show its progress.
 Progress = Callable[[int], None]
+T = TypeVar("T")
+
+# Selections of up to this many verdicts are built in the request, per format; bigger ones go
+# to the worker as an export. WeasyPrint needs about 45 ms of CPU a verdict for a PDF, more on
+# a busy machine (bench/reports.py), so 25 keep the request near a second. The other formats
+# stream or take a millisecond a verdict: REPORT_ASYNC_THRESHOLD, which caps these too.
+# Settings may change them: REPORT_ASYNC_THRESHOLDS = {"pdf": 25}.
+REQUEST_LIMITS = {"pdf": 25}
 
 
 class UnknownFormat(ValueError):
@@ -34,9 +46,17 @@ def check_format(fmt: str) -> str:
     return fmt
 
 
-def claim_reviews(verdicts: Iterable[Verdict]) -> list[dict[str, object]]:
+def request_limit(fmt: str) -> int:
+    """The most verdicts a selection in this format may have and still be built in a request."""
+    overall: int = settings.REPORT_ASYNC_THRESHOLD
+    limits = {**REQUEST_LIMITS, **getattr(settings, "REPORT_ASYNC_THRESHOLDS", {})}
+    return min(limits.get(fmt, overall), overall)
+
+
+def claim_reviews(verdicts: Iterable[Verdict]) -> Iterator[dict[str, object]]:
     site, bounds = SiteSettings.load(), rating_bounds()
-    return [claim_review(v, site=site, bounds=bounds) for v in verdicts]
+    for verdict in verdicts:
+        yield claim_review(verdict, site=site, bounds=bounds)
 
 
 def article_file(article: Article, fmt: str, *, internal: bool = False) -> bytes | Iterator[str]:
@@ -96,35 +116,76 @@ def _article_document(data: ArticleReport, *, internal: bool) -> render.Report:
     )
 
 
-def selection_file(
-    filters: ReportFilters, fmt: str, *, progress: Progress | None = None
-) -> bytes | Iterator[str]:
+def selection_file(filters: ReportFilters, fmt: str) -> bytes | Iterator[str]:
     """Return the report of approved verdicts matching the filters; CSV streams."""
+    check_format(fmt)
+    if fmt == "csv":
+        verdicts = selection_verdicts(filters)
+        return sheets.csv_rows(selection_entries(verdicts), citations=most_citations(verdicts))
+    buffer = io.BytesIO()
+    selection_write(filters, fmt, buffer)
+    return buffer.getvalue()
+
+
+def selection_write(
+    filters: ReportFilters, fmt: str, out: BinaryIO, *, progress: Progress | None = None
+) -> None:
+    """Write the report of approved verdicts matching the filters to `out` as it is built.
+
+    Verdicts come from the database in chunks and every format but the PDF is written entry by
+    entry, so memory stays flat however big the selection is. WeasyPrint needs the whole PDF.
+    """
     check_format(fmt)
     verdicts = selection_verdicts(filters)
     if fmt == "claimreview":
-        return _json_bytes(
-            claim_reviews(
-                verdicts.select_related("claim__article", "rating", "original").iterator()
-            )
+        rows = verdicts.select_related("claim__article", "rating", "original").iterator(
+            chunk_size=500
         )
-    entries = _reporting(selection_entries(verdicts), progress)
+        _write_text(out, render.json_list_chunks(_reporting(claim_reviews(rows), progress)))
+        return
+    # The headings give the number of verdicts before the first one is written. One approved
+    # meanwhile sorts last (the selection runs by approval time) and is cut, so they agree.
+    count = verdicts.count()
+    entries = islice(_reporting(selection_entries(verdicts), progress), count)
     title = "Fact-check verdicts"
     if fmt == "csv":
-        return sheets.csv_rows(entries, citations=most_citations(verdicts))
+        _write_text(out, sheets.csv_rows(entries, citations=most_citations(verdicts)))
+        return
     if fmt == "xlsx":
-        # Straight from the database cursor to the sheet: nothing holds every verdict.
-        return _xlsx(entries, title=title, internal=False)
-    report = render.Report(
+        sheets.write_xlsx(entries, _sheet_info(title, internal=False), out)
+        return
+    if fmt == "pdf":
+        # WeasyPrint lays the whole document out at once: here every entry is held.
+        render.write_pdf(_selection_report(filters, list(entries), title=title), out)
+        return
+    report = _selection_report(filters, render.Stream(entries, count), title=title)
+    _write_text(out, TEXT_CHUNKS[fmt](report))
+
+
+def _selection_report(
+    filters: ReportFilters, approved: render.Entries, *, title: str
+) -> render.Report:
+    return render.Report(
         title=title,
         subtitle=filters.describe(),
-        approved=list(entries),
+        approved=approved,
         scope={"selection": filters_to_dict(filters)},
     )
-    return _render(report, fmt)
 
 
-def _reporting(entries: Iterable[Entry], progress: Progress | None) -> Iterator[Entry]:
+TEXT_CHUNKS: dict[str, Callable[[render.Report], Iterator[str]]] = {
+    "json": render.json_chunks,
+    "md": render.markdown_chunks,
+    "html": render.html_chunks,
+}
+
+
+def _write_text(out: BinaryIO, chunks: Iterable[str]) -> None:
+    for chunk in chunks:
+        out.write(chunk.encode())
+
+
+def _reporting(entries: Iterable[T], progress: Progress | None) -> Iterator[T]:
     """Pass entries through, telling `progress` every 100 how many are done."""
     for index, item in enumerate(entries, start=1):
         if progress is not None and index % 100 == 0:
@@ -145,14 +206,17 @@ def _render(report: render.Report, fmt: str) -> bytes:
 
 
 def _xlsx(entries: Iterable[Entry], *, title: str, internal: bool) -> bytes:
-    info = sheets.SheetInfo(
+    return sheets.to_xlsx(entries, _sheet_info(title, internal=internal))
+
+
+def _sheet_info(title: str, *, internal: bool) -> sheets.SheetInfo:
+    return sheets.SheetInfo(
         title=title, author=SiteSettings.load().publisher_name, internal=internal
     )
-    return sheets.to_xlsx(entries, info)
 
 
-def _json_bytes(data: object) -> bytes:
-    return json.dumps(data, ensure_ascii=False, indent=2).encode()
+def _json_bytes(items: Iterable[object]) -> bytes:
+    return "".join(render.json_list_chunks(items)).encode()
 
 
 def filters_from_dict(data: dict[str, object]) -> ReportFilters:

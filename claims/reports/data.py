@@ -302,11 +302,18 @@ def most_citations(verdicts: QuerySet[Verdict]) -> int:
 
 def selection_entries(verdicts: QuerySet[Verdict], chunk_size: int = 500) -> Iterator[Entry]:
     """Yield entries without holding every verdict in memory: exports can be large."""
-    rows = verdicts.select_related(
-        "claim__article", "rating", "author", "approver"
-    ).prefetch_related(Prefetch("citations", queryset=Citation.objects.order_by("id")))
+    rows = (
+        verdicts.select_related("claim__article", "rating", "author", "approver")
+        # An article's text runs to hundreds of KB and no report shows it: 500 of them a chunk.
+        .defer("claim__article__body", "claim__article__retired_spans")
+        .prefetch_related(Prefetch("citations", queryset=Citation.objects.order_by("id")))
+    )
     for verdict in rows.iterator(chunk_size=chunk_size):
         yield entry(verdict.claim, verdict)
+        # Each prefetched citation refers back to its verdict. Dropping the verdict's list of
+        # them leaves no cycle, so a chunk is freed as soon as the next one is read rather than
+        # at the next full garbage collection: a CSV of 20,000 verdicts peaked 4 times higher.
+        verdict._prefetched_objects_cache.clear()  # type: ignore[attr-defined]
 
 
 def entries_of(report: ArticleReport) -> Iterable[Entry]:

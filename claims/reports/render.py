@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, BinaryIO, Protocol
 from urllib.parse import quote
 
-from django.template.loader import render_to_string
+from django.template.loader import get_template, render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
@@ -35,12 +36,35 @@ INTERNAL_WARNING = (
 )
 
 
+class Entries(Protocol):
+    """Entries a report lists: a list, or a stream read once whose length is known beforehand
+    (the headings give it before the first entry is written)."""
+
+    def __len__(self) -> int: ...
+
+    def __iter__(self) -> Iterator[Entry]: ...
+
+
+class Stream:
+    """Entries read once as they come from the database, with their number known beforehand."""
+
+    def __init__(self, entries: Iterable[Entry], count: int) -> None:
+        self.entries = entries
+        self.count = count
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __iter__(self) -> Iterator[Entry]:
+        return iter(self.entries)
+
+
 @dataclass
 class Report:
     title: str
     subtitle: str
-    approved: list[Entry] = field(default_factory=list)
-    open: list[Entry] = field(default_factory=list)
+    approved: Entries = field(default_factory=list)
+    open: Entries = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     # An internal report shows the draft verdicts of open claims; any other may be shared.
     internal: bool = False
@@ -66,8 +90,13 @@ class Report:
 
 
 def to_json(report: Report) -> str:
+    return "".join(json_chunks(report))
+
+
+def json_chunks(report: Report) -> Iterator[str]:
+    """Yield the JSON report an entry at a time: the same text as one json.dumps(indent=2)."""
     meta = report.meta()
-    return json.dumps(
+    head = _dumps(
         {
             "format_version": JSON_FORMAT_VERSION,
             "title": report.title,
@@ -78,12 +107,31 @@ def to_json(report: Report) -> str:
             **report.scope,
             "rating_scale": rating_scale().as_dict(meta["rating_scale_url"]),
             "notes": report.notes,
-            "approved": [e.as_dict() for e in report.approved],
-            "open": [e.as_dict() for e in report.open],
-        },
-        ensure_ascii=False,
-        indent=2,
+        }
     )
+    yield head.removesuffix("\n}")
+    for key, entries in (("approved", report.approved), ("open", report.open)):
+        yield f',\n  "{key}": '
+        yield from json_list_chunks((e.as_dict() for e in entries), depth=1)
+    yield "\n}"
+
+
+def json_list_chunks(items: Iterable[object], *, depth: int = 0) -> Iterator[str]:
+    """Yield a JSON array item by item, as json.dumps(indent=2) writes it `depth` levels down."""
+    inner = "  " * (depth + 1)
+    empty = True
+    for item in items:
+        # Split on "\n" alone: JSON escapes it inside strings, but not U+2028 or U+0085, which
+        # str.splitlines (and so textwrap.indent) would also break at.
+        lines = _dumps(item).split("\n")
+        yield ("[\n" if empty else ",\n") + "\n".join(inner + line for line in lines)
+        empty = False
+    yield "[]" if empty else "\n" + "  " * depth + "]"
+
+
+def _dumps(data: object) -> str:
+    # Strings keep their line breaks escaped, so every line of the text is one of the structure.
+    return json.dumps(data, ensure_ascii=False, indent=2)
 
 
 # Characters that change meaning anywhere in a line; the text is always placed after a prefix
@@ -177,42 +225,88 @@ def _md_entry(item: Entry) -> list[str]:
 
 
 def to_markdown(report: Report) -> str:
+    return "".join(markdown_chunks(report))
+
+
+def markdown_chunks(report: Report) -> Iterator[str]:
+    """Yield the Markdown report line by line; blank lines at the end are left out."""
+    blank = 0
+    for line in _md_lines(report):
+        if line == "":
+            blank += 1
+            continue
+        # Blank lines are held back until a line of text follows them.
+        yield "\n" * blank + line + "\n"
+        blank = 0
+
+
+def _md_lines(report: Report) -> Iterator[str]:
     meta = report.meta()
-    lines = [f"# {md_escape(report.title)}", ""]
+    yield from (f"# {md_escape(report.title)}", "")
     if report.internal:
-        lines += [f"**{INTERNAL_WARNING}**", ""]
-    lines += [md_escape(report.subtitle), ""]
-    lines.append(
+        yield from (f"**{INTERNAL_WARNING}**", "")
+    yield from (md_escape(report.subtitle), "")
+    yield (
         f"Generated {meta['generated_at'][:16].replace('T', ' ')} UTC by "
         f"{md_escape(meta['publisher'])}. Rating scale: <{meta['rating_scale_url']}>"
     )
-    lines.append("")
+    yield ""
     for heading, items in (("Verdicts", report.approved), ("Still open", report.open)):
-        if not items:
+        if not len(items):
             continue
-        lines += [f"## {heading}", ""]
+        yield from (f"## {heading}", "")
         if items is report.open:
-            lines += [f"_{md_escape(report.open_note)}_", ""]
+            yield from (f"_{md_escape(report.open_note)}_", "")
         for item in items:
-            lines += _md_entry(item)
+            yield from _md_entry(item)
     for note in report.notes:
-        lines.append(f"_{md_escape(note)}_")
-    return "\n".join(lines).rstrip() + "\n"
+        yield f"_{md_escape(note)}_"
 
 
 def to_html(report: Report) -> str:
-    return render_to_string(
-        "claims/reports/report.html",
-        {"report": report, "meta": report.meta(), "internal_warning": INTERNAL_WARNING},
+    return "".join(html_chunks(report))
+
+
+def html_chunks(report: Report) -> Iterator[str]:
+    """Yield the HTML report entry by entry (the templates in templates/claims/reports/)."""
+    context = {"report": report, "meta": report.meta(), "internal_warning": INTERNAL_WARNING}
+    yield render_to_string("claims/reports/_report_start.html", context)
+    entry = get_template("claims/reports/_entry.html")
+    sections = (
+        ("verdicts", "Verdicts", report.approved, ""),
+        ("open", "Still open", report.open, report.open_note),
     )
+    for id_, heading, items, note in sections:
+        if not len(items):
+            continue
+        yield render_to_string(
+            "claims/reports/_report_section.html",
+            {"id": id_, "heading": heading, "count": len(items), "note": note},
+        )
+        for item in items:
+            yield entry.render({"e": item})
+        yield "</section>\n"
+    empty = not len(report.approved) and not len(report.open)
+    yield render_to_string("claims/reports/_report_end.html", {**context, "empty": empty})
 
 
 def to_pdf(report: Report) -> bytes:
+    pdf = _pdf(report)
+    assert pdf is not None
+    return bytes(pdf)
+
+
+def write_pdf(report: Report, out: BinaryIO) -> None:
+    """Write the PDF to a file. WeasyPrint lays the whole document out first: it needs every
+    entry at once, which is why a big PDF is the worker's job."""
+    _pdf(report, out)
+
+
+def _pdf(report: Report, target: BinaryIO | None = None) -> bytes | None:
     # Imported here: WeasyPrint loads pango and fonts, which only PDF exports need.
     from weasyprint import HTML
 
     # PDF/UA-1 tags headings, paragraphs, lists and links in reading order for screen readers
     # and marks the file as tagged; title, author and creation date come from the <head>.
-    pdf = HTML(string=to_html(report), base_url=site_url("/")).write_pdf(pdf_variant="pdf/ua-1")
-    assert pdf is not None
-    return bytes(pdf)
+    document = HTML(string=to_html(report), base_url=site_url("/"))
+    return document.write_pdf(target, pdf_variant="pdf/ua-1")

@@ -7,7 +7,7 @@ import io
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, BinaryIO
 
 from django.utils import timezone
 
@@ -144,10 +144,16 @@ class SheetInfo:
 
 
 def to_xlsx(entries: Iterable[Entry], info: SheetInfo) -> bytes:
+    buffer = io.BytesIO()
+    write_xlsx(entries, info, buffer)
+    return buffer.getvalue()
+
+
+def write_xlsx(entries: Iterable[Entry], info: SheetInfo, out: BinaryIO) -> None:
     """Write a workbook: Verdicts (one row per verdict) and Citations (one row per citation).
 
     openpyxl's write-only mode streams rows to temporary files as they are added, so memory
-    stays flat however many verdicts there are; only the finished (zipped) file is returned.
+    stays flat however many verdicts there are; the sheets are then zipped into `out`.
     """
     # Imported here, like WeasyPrint for PDFs: only XLSX exports need it.
     from openpyxl import Workbook
@@ -174,9 +180,7 @@ def to_xlsx(entries: Iterable[Entry], info: SheetInfo) -> bytes:
             sources.append([item.verdict_id, item.claim_id, number, *cited])
     verdicts.close()
     sources.close()
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    book.save(out)
 
 
 class _Sheet:

@@ -5,9 +5,12 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import BinaryIO
 
 from django.conf import settings
 
@@ -18,13 +21,27 @@ _TIMELESS = datetime(2000, 1, 1, tzinfo=UTC)
 
 
 def write_atomically(path: os.PathLike[str] | str, data: bytes) -> None:
-    # Write beside the target and rename: a download never sees half a file.
+    with atomic_file(path) as handle:
+        handle.write(data)
+
+
+@contextmanager
+def atomic_file(path: os.PathLike[str] | str) -> Iterator[BinaryIO]:
+    """Open a file to write `path` as it goes; it takes the name only once complete.
+
+    Written beside the target and renamed, so a download never sees half a file; removed if
+    the writing fails.
+    """
     directory = os.path.dirname(path)
     os.makedirs(directory, exist_ok=True)
     fd, temp = tempfile.mkstemp(dir=directory, suffix=".part")
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(data)
-    os.replace(temp, path)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            yield handle
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
 
 
 def fingerprint(report: render.Report) -> str:

@@ -16,7 +16,7 @@ from claims.models import ReportExport
 from claims.permissions import Action, require
 from claims.reports import build, render
 from claims.reports.data import ReportFilters, selection_verdicts
-from claims.reports.storage import write_atomically
+from claims.reports.storage import atomic_file
 from claims.services.leases import lease_renewed, lease_seconds, sent_stamped
 
 logger = logging.getLogger(__name__)
@@ -107,11 +107,19 @@ def report_export_build(*, export_id: int) -> bool:
     held = ReportExport.objects.filter(
         pk=export_id, status=ReportExport.Status.RUNNING, started_at=now
     )
+
+    def progress(done: int) -> None:
+        held.update(done=done)
+
+    name = f"verdicts-{export.pk}.{render.FORMATS[export.format][1]}"
     try:
-        with lease_renewed(held, field="heartbeat_at"):
-            data = _build(export, filters)
-        name = f"verdicts-{export.pk}.{render.FORMATS[export.format][1]}"
-        write_atomically(settings.EXPORT_ROOT / name, data)
+        # Written to disk as it is built (beside the file, renamed once complete): a big export
+        # never sits whole in the worker's memory.
+        with (
+            lease_renewed(held, field="heartbeat_at"),
+            atomic_file(settings.EXPORT_ROOT / name) as out,
+        ):
+            build.selection_write(filters, export.format, out, progress=progress)
     except Exception as exc:
         logger.exception("Export %s failed", export_id)
         held.update(
@@ -125,11 +133,3 @@ def report_export_build(*, export_id: int) -> bool:
         finished_at=timezone.now(),
     )
     return True
-
-
-def _build(export: ReportExport, filters: ReportFilters) -> bytes:
-    def progress(done: int) -> None:
-        ReportExport.objects.filter(pk=export.pk).update(done=done)
-
-    content = build.selection_file(filters, export.format, progress=progress)
-    return content if isinstance(content, bytes) else "".join(content).encode()

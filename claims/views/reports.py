@@ -135,7 +135,8 @@ def reports_index(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     if request.GET and form.is_valid():
         filters, fmt = form.filters(), form.cleaned_data["format"]
         count = selection_verdicts(filters).count()
-        if count <= settings.REPORT_ASYNC_THRESHOLD:
+        # The limit is per format: a PDF of a few dozen verdicts already takes seconds.
+        if count <= build.request_limit(fmt):
             return file_response(
                 build.selection_file(filters, fmt), fmt, "verdicts", inline=fmt == "html"
             )
