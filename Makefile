@@ -87,6 +87,7 @@ bench: $(VENV)/.dev-installed
 	$(PY) bench/pathological.py
 	$(PY) bench/faults.py
 	$(PY) bench/reports.py
+	$(PY) bench/pipeline.py
 
 # The web at newsroom scale: gunicorn on PostgreSQL, wrk against the queue, the article pages and
 # the API at 1,000, 10,000 and 100,000 claims (SIZE=small: 1,000 claims, about two minutes).
