@@ -228,7 +228,11 @@ def _own_quantities(span: str, atom: Atom, verdict: Assessment) -> tuple[Quantit
         twin = in_claim.get(surface)
         if not _stands_in(surface, atom.claim, twin.start if twin else -1):
             continue
-        if twin is not None:
+        # Only a twin that names more is copied from: a pasted table's 100,000 numbers mostly
+        # name nothing, and dataclasses.replace() was a fifth of their time.
+        if twin is not None and (
+            (twin.counted and twin.counted != q.counted) or (twin.date and twin.date != q.date)
+        ):
             q = replace(q, counted=twin.counted or q.counted, date=twin.date or q.date)
         own.append(q)
     return tuple(own)
