@@ -229,6 +229,10 @@ class Article(models.Model):
     split_attempts = models.PositiveIntegerField(default=0)
     # len(body), kept so the database's span check on every inserted claim is O(1).
     body_length = models.PositiveIntegerField(default=0, editable=False)
+    # "Checked before?" matching runs after each split (claims.services.matching): the lease
+    # a worker holds while it matches, and the matcher version that last finished.
+    match_started_at = models.DateTimeField(null=True, blank=True)
+    matched_version = models.CharField(max_length=60, blank=True)
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -424,6 +428,10 @@ class Verdict(models.Model):
     )
     original = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # A draft started from a confirmed match's earlier verdict ("reuse"): still reviewed as usual.
+    reused_from = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="reused_by"
     )
     correction_note = models.TextField(
         blank=True, help_text="What changed and why: published with the correction."
@@ -683,3 +691,170 @@ class ReportExport(models.Model):
         if self.status == self.Status.DONE:
             return 100
         return int(100 * self.done / self.total) if self.total else 0
+
+
+class ArticleVersion(models.Model):
+    """A near-copy of an article ingested again: kept as a version instead of a second article.
+
+    The claims stay on the original (their spans point into its body); the version keeps the
+    text as it arrived, with how much of it was the same, so nothing sent in is lost.
+    """
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="versions")
+    title = models.CharField(max_length=300)
+    body = models.TextField()
+    source_url = models.URLField(max_length=2000, blank=True)
+    publisher = models.CharField(max_length=200, blank=True)
+    content_hash = models.CharField(max_length=64, unique=True, editable=False)
+    # Estimated Jaccard similarity of the two texts' word shingles (MinHash).
+    similarity = models.FloatField()
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["article_id", "created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.title} (version of article {self.article_id})"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        self.content_hash = content_hash(self.body)
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+
+class ArticleBand(models.Model):
+    """One locality-sensitive band of an article's MinHash signature.
+
+    Two texts that share any band are candidates for being the same article; an index on
+    `key` makes finding them one lookup per band instead of a scan of every article.
+    """
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="bands")
+    key = models.BigIntegerField(db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["article", "key"], name="article_band_once")]
+
+
+class ClaimVector(models.Model):
+    """A claim's sentence embedding (claims.matching), stale once its text changes."""
+
+    claim = models.OneToOneField(
+        Claim, on_delete=models.CASCADE, primary_key=True, related_name="vector"
+    )
+    model_version = models.CharField(max_length=60)
+    # SHA-256 of the text that was embedded: an edited claim is embedded again.
+    text_hash = models.CharField(max_length=64)
+    vector = models.BinaryField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+
+class MatchTier(models.TextChoices):
+    SUGGESTED = "suggested", "Suggested"
+    CONFIRMED = "confirmed", "Confirmed"
+    REJECTED = "rejected", "Rejected"
+
+
+class ClaimMatchQuerySet(models.QuerySet["ClaimMatch"]):
+    def involving(self, claim_id: int) -> ClaimMatchQuerySet:
+        return self.filter(Q(claim_low_id=claim_id) | Q(claim_high_id=claim_id))
+
+    def shown(self) -> ClaimMatchQuerySet:
+        """Return the matches a reviewer is shown: everything not rejected."""
+        return self.exclude(tier=MatchTier.REJECTED)
+
+
+class ClaimMatch(models.Model):
+    """Two claims that say the same thing, once per unordered pair (lower id first).
+
+    The matcher writes `suggested` (a person should look) or `confirmed` (high similarity
+    and the same figures). A reviewer's decision sets `decided_by`; from then on the
+    matcher never changes the row, so a rejected pair is never suggested again.
+    """
+
+    Tier = MatchTier
+
+    claim_low = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="+")
+    claim_high = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="+")
+    score = models.FloatField()
+    cosine = models.FloatField(default=0.0)
+    tier = models.CharField(max_length=10, choices=MatchTier, default=MatchTier.SUGGESTED)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ClaimMatchQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-score", "claim_low_id", "claim_high_id"]
+        indexes = [
+            models.Index(fields=["claim_high", "tier"]),
+            models.Index(fields=["claim_low", "tier"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["claim_low", "claim_high"], name="claim_match_once"),
+            models.CheckConstraint(
+                condition=Q(claim_low__lt=models.F("claim_high")), name="claim_match_ordered"
+            ),
+            models.CheckConstraint(
+                condition=Q(tier__in=MatchTier.values), name="claim_match_tier_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"claims {self.claim_low_id} and {self.claim_high_id}: {self.tier}"
+
+    def other_id(self, claim_id: int) -> int:
+        return self.claim_high_id if claim_id == self.claim_low_id else self.claim_low_id
+
+
+class ConflictGroup(models.Model):
+    """Claims that give different values for one measure (claims.matching.measures)."""
+
+    # The measure's identity: noun, unit and scope, serialised by the matching service.
+    key = models.CharField(max_length=300, unique=True)
+    label = models.CharField(max_length=300)
+    # A reviewer's "not a conflict" (different time, different scope), with why.
+    dismissed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    dismissed_at = models.DateTimeField(null=True, blank=True)
+    dismissed_note = models.TextField(blank=True)
+    # How many different values the members give, kept by the matcher: 2 or more is a conflict.
+    distinct_values = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["label", "id"]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def is_dismissed(self) -> bool:
+        return self.dismissed_at is not None
+
+
+class ConflictMember(models.Model):
+    """One figure of one claim in a conflict group."""
+
+    group = models.ForeignKey(ConflictGroup, on_delete=models.CASCADE, related_name="members")
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="conflict_memberships")
+    value = models.FloatField()
+    value_text = models.CharField(max_length=100)
+    unit = models.CharField(max_length=40)
+    qualifier = models.CharField(max_length=40, blank=True)
+
+    class Meta:
+        ordering = ["group_id", "value", "claim_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["group", "claim", "value_text"], name="conflict_member_once"
+            )
+        ]
