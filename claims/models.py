@@ -232,6 +232,7 @@ class Article(models.Model):
     # "Checked before?" matching runs after each split (claims.services.matching): the lease
     # a worker holds while it matches, and the matcher version that last finished.
     match_started_at = models.DateTimeField(null=True, blank=True)
+    match_sent_at = models.DateTimeField(null=True, blank=True)
     matched_version = models.CharField(max_length=60, blank=True)
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

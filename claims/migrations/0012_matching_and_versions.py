@@ -38,6 +38,11 @@ class Migration(migrations.Migration):
         ),
         migrations.AddField(
             model_name="article",
+            name="match_sent_at",
+            field=models.DateTimeField(blank=True, null=True),
+        ),
+        migrations.AddField(
+            model_name="article",
             name="matched_version",
             field=models.CharField(blank=True, max_length=60),
         ),
