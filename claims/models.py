@@ -229,6 +229,10 @@ class Article(models.Model):
     split_attempts = models.PositiveIntegerField(default=0)
     # len(body), kept so the database's span check on every inserted claim is O(1).
     body_length = models.PositiveIntegerField(default=0, editable=False)
+    # The body's MinHash signature (claims.matching.neardup, 1 KB): a near-copy is compared with
+    # the articles it shares a band with (ArticleBand) without reading their whole texts. Null
+    # until computed; nullable also lets SQLite add the column without rebuilding the table.
+    minhash = models.BinaryField(null=True, editable=False)
     # "Checked before?" matching runs after each split (claims.services.matching): the lease
     # a worker holds while it matches, and the matcher version that last finished.
     match_started_at = models.DateTimeField(null=True, blank=True)
@@ -738,6 +742,9 @@ class ArticleBand(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["article", "key"], name="article_band_once")]
 
+    def __str__(self) -> str:
+        return f"band {self.key} of article {self.article_id}"
+
 
 class ClaimVector(models.Model):
     """A claim's sentence embedding (claims.matching), stale once its text changes."""
@@ -749,7 +756,13 @@ class ClaimVector(models.Model):
     # SHA-256 of the text that was embedded: an edited claim is embedded again.
     text_hash = models.CharField(max_length=64)
     vector = models.BinaryField()
+    # The claim's figures as claims.matching.measures read them, with the scope its article
+    # implies: a claim in another article is compared without reading that article again.
+    measures = models.JSONField(default=list, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"vector of claim {self.claim_id} ({self.model_version})"
 
 
 class MatchTier(models.TextChoices):
@@ -851,6 +864,8 @@ class ConflictMember(models.Model):
     value_text = models.CharField(max_length=100)
     unit = models.CharField(max_length=40)
     qualifier = models.CharField(max_length=40, blank=True)
+    # The whole measure (range end, rounding step, scope), to compare members faithfully.
+    measure = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["group_id", "value", "claim_id"]
@@ -859,3 +874,6 @@ class ConflictMember(models.Model):
                 fields=["group", "claim", "value_text"], name="conflict_member_once"
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.value_text} in claim {self.claim_id}"

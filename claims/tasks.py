@@ -48,13 +48,29 @@ def resplit_article(*, article_id: int) -> int:
     return services.article_resplit(article_id=article_id)
 
 
+@shared_task(
+    acks_late=True,
+    autoretry_for=(OperationalError,),
+    **RETRY_WHILE_THE_DATABASE_IS_DOWN,
+    soft_time_limit=SPLIT_SOFT_TIME_LIMIT,
+    time_limit=SPLIT_TIME_LIMIT,
+)
+def match_article(*, article_id: int) -> int:
+    from claims.services.matching import article_match
+
+    return article_match(article_id=article_id)
+
+
 @shared_task(ignore_result=True)
 def requeue_stalled_articles() -> int:
     from claims.services.reports import report_exports_requeue_stalled
     from factcheck.celery import broker_queue_is_empty, queue_names
 
     queues = queue_names()
+    from claims.services.matching import articles_requeue_unmatched
+
     articles = services.articles_requeue_stalled(resend_all=broker_queue_is_empty(queues["splits"]))
+    articles += articles_requeue_unmatched()
     return articles + report_exports_requeue_stalled(
         resend_all=broker_queue_is_empty(queues["exports"])
     )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from claims.views import articles, public, reports, triage, verdicts
+from claims.views import articles, matching, public, reports, triage, verdicts
 
 urlpatterns = [
     path("", articles.article_list, name="article_list"),
@@ -9,6 +9,11 @@ urlpatterns = [
     path("articles/<int:pk>/retry/", articles.article_retry, name="article_retry"),
     path("articles/<int:pk>/status/", articles.article_status, name="article_status"),
     path("articles/<int:pk>/details/", articles.article_details_view, name="article_details"),
+    path(
+        "articles/<int:pk>/versions/<int:version_id>/",
+        articles.article_version,
+        name="article_version",
+    ),
     path("articles/<int:pk>/claims/new/", triage.claim_create_view, name="claim_create"),
     path("queue/", triage.claim_queue_view, name="claim_queue"),
     path("queue/bulk/", triage.claim_queue_bulk, name="claim_queue_bulk"),
@@ -20,6 +25,15 @@ urlpatterns = [
     path("claims/<int:pk>/split/", triage.claim_split_view, name="claim_split"),
     path("claims/<int:pk>/merge/", triage.claim_merge_view, name="claim_merge"),
     path("claims/<int:pk>/comments/", triage.comment_add_view, name="comment_add"),
+    path("claims/<int:pk>/matches/", matching.claim_matches_panel, name="claim_matches"),
+    path(
+        "claims/<int:pk>/matches/<int:other_id>/",
+        matching.claim_match_decide,
+        name="claim_match_decide",
+    ),
+    path("claims/<int:pk>/reuse/", matching.verdict_reuse_view, name="verdict_reuse"),
+    path("conflicts/", matching.conflict_list, name="conflict_list"),
+    path("conflicts/<int:pk>/dismiss/", matching.conflict_dismiss_view, name="conflict_dismiss"),
     path("claims/<int:pk>/verdict/", verdicts.verdict_edit, name="verdict_edit"),
     path("editor/", verdicts.editor_queue, name="editor_queue"),
     path("verdicts/<int:pk>/", verdicts.verdict_review, name="verdict_review"),

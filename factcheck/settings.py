@@ -12,6 +12,7 @@ import warnings
 from datetime import timedelta
 from importlib.util import find_spec
 from pathlib import Path
+from typing import overload
 
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF
@@ -49,7 +50,11 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name}={raw!r} is not an integer") from None
 
 
-def env_float(name: str, default: float) -> float:
+@overload
+def env_float(name: str, default: float) -> float: ...
+@overload
+def env_float(name: str, default: None) -> float | None: ...
+def env_float(name: str, default: float | None) -> float | None:
     raw = os.environ.get(name)
     if raw is None or raw == "":
         return default
@@ -308,6 +313,16 @@ ARTICLE_MAX_BYTES = env_int("ARTICLE_MAX_BYTES", 5 * 1024 * 1024)
 # Request bodies may carry an article plus form overhead; anything bigger is refused early.
 DATA_UPLOAD_MAX_MEMORY_SIZE = ARTICLE_MAX_BYTES + 256 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = ARTICLE_MAX_BYTES + 256 * 1024
+# A text whose word 5-grams are at least this similar (estimated Jaccard, 0-1) to an article's is
+# kept as a version of that article instead of becoming a second one. Measured on news text:
+# small edits, a new headline, a paragraph more or less or one site's boilerplate score 0.85-0.97,
+# the same text with two different sites' boilerplate 0.82, another article on the same story 0.01.
+# Below 0.5 the LSH bands (claims.matching.neardup) seldom bring the pair together at all.
+NEAR_DUPLICATE_THRESHOLD = env_float("NEAR_DUPLICATE_THRESHOLD", 0.8)
+if not 0.5 <= NEAR_DUPLICATE_THRESHOLD <= 1.0:
+    raise ImproperlyConfigured(
+        f"NEAR_DUPLICATE_THRESHOLD={NEAR_DUPLICATE_THRESHOLD} must be between 0.5 and 1"
+    )
 
 # --- Reports -----------------------------------------------------------------------------------
 # Public address of the workbench: ClaimReview `url`s, report links, the sitemap and the feed are
@@ -379,6 +394,18 @@ if min(ARTICLE_SWEEP_SECONDS, ARTICLE_SPLIT_LEASE_SECONDS, WORKER_MEMORY_LIMIT_M
         "ARTICLE_SWEEP_SECONDS, ARTICLE_SPLIT_LEASE_SECONDS and WORKER_MEMORY_LIMIT_MB must be "
         "at least 1"
     )
+# "Checked before?" (claims.services.matching). A pair scoring at least the first threshold is
+# suggested to a reviewer; at least the second with the same figures, it is confirmed. Empty:
+# the values claims.matching calibrated on CLEF 2020 dev (its README says how).
+MATCH_SUGGEST_THRESHOLD = env_float("MATCH_SUGGEST_THRESHOLD", None)
+MATCH_CONFIRM_THRESHOLD = env_float("MATCH_CONFIRM_THRESHOLD", None)
+# Nearest vectors re-ranked per claim, plus claims found by the same figures as written.
+MATCH_CANDIDATES = env_int("MATCH_CANDIDATES", 50)
+MATCH_LEXICAL_CANDIDATES = env_int("MATCH_LEXICAL_CANDIDATES", 20)
+# Two figures are compared for a conflict only when their claims are at least this close.
+MATCH_CONFLICT_COSINE = env_float("MATCH_CONFLICT_COSINE", 0.45)
+# Matching an article takes seconds; a lease this old means its worker died mid-match.
+MATCH_LEASE_SECONDS = env_int("MATCH_LEASE_SECONDS", 300)
 # The worker proves it is consuming by running this from beat; /health/ready/ reads the time.
 WORKER_HEARTBEAT_SECONDS = env_int("WORKER_HEARTBEAT_SECONDS", 30)
 CELERY_IMPORTS = ["factcheck.health"]

@@ -95,6 +95,30 @@ OPERATIONS: dict[tuple[str, str], tuple[str, str]] = {
         "report_export_download",
         "Download a finished export",
     ),
+    ("get", "/api/claims/{id}/matches/"): (
+        "claim_matches_list",
+        "List claims in other articles that say the same",
+    ),
+    ("post", "/api/claims/{id}/matches/{other_id}/confirm/"): (
+        "claim_match_confirm",
+        "Confirm that two claims are the same",
+    ),
+    ("post", "/api/claims/{id}/matches/{other_id}/reject/"): (
+        "claim_match_reject",
+        "Reject a suggested match for good",
+    ),
+    ("post", "/api/claims/{id}/verdicts/reuse/"): (
+        "claim_verdict_reuse",
+        "Start a draft from a confirmed match's published verdict",
+    ),
+    ("get", "/api/conflicts/"): (
+        "conflict_list",
+        "List claims that give one measure different values",
+    ),
+    ("post", "/api/conflicts/{id}/dismiss/"): (
+        "conflict_dismiss",
+        "Mark a group of figures as not a conflict",
+    ),
     ("get", "/api/me/"): ("me_get", "Who am I"),
     ("get", "/api/me/tokens/"): ("my_token_list", "List my API tokens"),
     ("post", "/api/me/tokens/"): ("my_token_create", "Create an API token"),

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from knox.models import AuthToken
 from rest_framework import serializers
 
@@ -19,6 +21,8 @@ from claims.models import (
     Verdict,
 )
 from claims.reports.render import FORMATS
+from claims.services.articles import IngestResult
+from claims.services.matching import summary_of
 from claims.services.verdicts import CITATION_FIELDS, SUMMARY_MAX
 
 
@@ -102,6 +106,50 @@ class ArticleUploadSerializer(ArticleSerializer):
         fields = ["file", *_ARTICLE_META]
 
 
+class ArticleIngestedSerializer(ArticleSerializer):
+    """The article a POST stored, or the one its text already belongs to (with how close)."""
+
+    duplicate = serializers.SerializerMethodField(
+        help_text="True when no article was created: the text is this article's, or nearly."
+    )
+    similarity = serializers.SerializerMethodField(
+        help_text="For a duplicate: the estimated share of the same text, from 0 to 1 (1 for "
+        "the same text, once spacing, quotes and case are set aside); null for a new article."
+    )
+    version_id = serializers.SerializerMethodField(
+        help_text="For a near-copy: the id of the version of this article it was kept as."
+    )
+    version_number = serializers.SerializerMethodField(
+        help_text="For a near-copy: that version's number; the article as first ingested is 1."
+    )
+
+    class Meta(ArticleSerializer.Meta):
+        fields = [
+            *ArticleSerializer.Meta.fields,
+            "duplicate",
+            "similarity",
+            "version_id",
+            "version_number",
+        ]
+
+    def _result(self) -> IngestResult:
+        result: IngestResult = self.context["ingest"]
+        return result
+
+    def get_duplicate(self, article: Article) -> bool:
+        return self._result().duplicate_of is not None
+
+    def get_similarity(self, article: Article) -> float | None:
+        return self._result().similarity
+
+    def get_version_id(self, article: Article) -> int | None:
+        version = self._result().version
+        return None if version is None else version.pk
+
+    def get_version_number(self, article: Article) -> int | None:
+        return self._result().version_number
+
+
 class ArticleDetailSerializer(ArticleSerializer):
     body = f.CharField(read_only=True)
 
@@ -131,6 +179,12 @@ class ClaimSerializer(f.ModelSerializer):
     # Declared so the schema says what an unrecorded claimant looks like: empty strings.
     claimant_type = f.ChoiceField(choices=ClaimantType.choices, read_only=True, allow_blank=True)
     claimant_url = f.URLField(read_only=True, allow_blank=True)
+    matches_count = serializers.SerializerMethodField(
+        help_text="Claims in other articles that say the same (suggested or confirmed)."
+    )
+    conflicts_count = serializers.SerializerMethodField(
+        help_text="Groups of claims that give this claim's measure a different value."
+    )
 
     class Meta:
         model = Claim
@@ -154,11 +208,21 @@ class ClaimSerializer(f.ModelSerializer):
             "claimant_type",
             "claimant_url",
             "claim_date",
+            "matches_count",
+            "conflicts_count",
             "version",
             "created_at",
             "updated_at",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(OpenApiTypes.INT)
+    def get_matches_count(self, obj: Claim) -> int:
+        return summary_of(obj).matches
+
+    @extend_schema_field(OpenApiTypes.INT)
+    def get_conflicts_count(self, obj: Claim) -> int:
+        return summary_of(obj).conflicts
 
 
 class ClaimPatchSerializer(serializers.Serializer):

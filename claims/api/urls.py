@@ -1,7 +1,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from claims.api import views
+from claims.api import matching, views
 
 urlpatterns = [
     path("articles/", views.ArticleListCreate.as_view(), name="api_article_list"),
@@ -14,6 +14,28 @@ urlpatterns = [
     path("claims/<int:pk>/history/", views.ClaimHistory.as_view(), name="api_claim_history"),
     path("claims/<int:pk>/comments/", views.ClaimComments.as_view(), name="api_claim_comments"),
     path("claims/<int:pk>/verdicts/", views.ClaimVerdicts.as_view(), name="api_claim_verdicts"),
+    path("claims/<int:pk>/matches/", matching.ClaimMatches.as_view(), name="api_claim_matches"),
+    path(
+        "claims/<int:pk>/matches/<int:other_id>/confirm/",
+        matching.ClaimMatchConfirm.as_view(),
+        name="api_claim_match_confirm",
+    ),
+    path(
+        "claims/<int:pk>/matches/<int:other_id>/reject/",
+        matching.ClaimMatchReject.as_view(),
+        name="api_claim_match_reject",
+    ),
+    path(
+        "claims/<int:pk>/verdicts/reuse/",
+        matching.ClaimVerdictReuse.as_view(),
+        name="api_claim_verdict_reuse",
+    ),
+    path("conflicts/", matching.ConflictList.as_view(), name="api_conflicts"),
+    path(
+        "conflicts/<int:pk>/dismiss/",
+        matching.ConflictDismiss.as_view(),
+        name="api_conflict_dismiss",
+    ),
     path("verdicts/<int:pk>/", views.VerdictDetail.as_view(), name="api_verdict_detail"),
     path("verdicts/<int:pk>/submit/", views.VerdictSubmit.as_view(), name="api_verdict_submit"),
     path("verdicts/<int:pk>/approve/", views.VerdictApprove.as_view(), name="api_verdict_approve"),

@@ -35,6 +35,7 @@ from claims.reports import build
 from claims.reports.data import ReportFilters, selection_verdicts
 from claims.reports.render import FORMATS
 from claims.services.claims import UNSET
+from claims.services.matching import attach_summaries
 from claims.services.reports import report_export_request
 from claims.views.reports import article_report_stem, file_response
 
@@ -63,8 +64,13 @@ LOCATION = OpenApiParameter(
     description="The article's address in the API.",
 )
 INGEST_RESPONSES = {
-    201: s.ArticleSerializer,
-    200: OpenApiResponse(s.ArticleSerializer, description="The same text already exists."),
+    201: OpenApiResponse(s.ArticleIngestedSerializer, description="A new article, queued."),
+    200: OpenApiResponse(
+        s.ArticleIngestedSerializer,
+        description="The text is already there, or nearly (`similarity` at least the "
+        "workbench's threshold): the existing article, with `duplicate` true and, for a "
+        "changed text, the version it was kept as.",
+    ),
     413: OpenApiResponse(s.ErrorSerializer, description="Over the size limit."),
     415: OpenApiResponse(s.ErrorSerializer, description="Unsupported file type."),
 }
@@ -94,7 +100,8 @@ class ArticleListCreate(generics.ListCreateAPIView):
 
 
 def _ingest(request: Request, serializer: serializers.Serializer) -> Response:
-    """Store the article from either door and answer with it (201 new, 200 already there)."""
+    """Store the article from either door and answer with it (201 new, 200 already there or a
+    near-copy of it)."""
     serializer.is_valid(raise_exception=True)
     data = serializer.validated_data
     title = data.get("title", "")
@@ -121,7 +128,7 @@ def _ingest(request: Request, serializer: serializers.Serializer) -> Response:
     )
     article = Article.objects.with_claim_counts().get(pk=result.article.pk)
     return Response(
-        s.ArticleSerializer(article, context={"request": request}).data,
+        s.ArticleIngestedSerializer(article, context={"request": request, "ingest": result}).data,
         status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK,
         headers={"Location": request.build_absolute_uri(f"/api/articles/{article.pk}/")},
     )
@@ -178,6 +185,12 @@ class ClaimListCreate(generics.ListCreateAPIView):
 
     def get_queryset(self) -> QuerySet[Claim]:
         return Claim.objects.prefetch_related("tags").order_by("article_id", "start", "end", "id")
+
+    def paginate_queryset(self, queryset: Any) -> Any:
+        page = super().paginate_queryset(queryset)
+        if page is not None:
+            attach_summaries(page)  # the match counts of the whole page in a few queries
+        return page
 
     @extend_schema(responses={200: s.ClaimSerializer(many=True)})
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:

@@ -20,6 +20,7 @@ from claims.services.history import (
     require_version,
     save_versioned,
 )
+from claims.services.matching import claim_rematch_on_commit
 from claims.validators import is_web_url
 
 MAX_TAGS = 20
@@ -173,6 +174,8 @@ def claim_edit(
             return claim
         before = {field: getattr(claim, field) for field in changes}
         claim = save_versioned(claim, version=version, **changes)
+        if "claim_text" in changes:
+            claim_rematch_on_commit(claim=claim)
         for field, old in before.items():
             record(
                 action=f"edit_{field}",
@@ -344,6 +347,7 @@ def claim_split(*, claim: Claim, actor: User, at: int, version: int | None = Non
             note = f"split at {at}: #{claim.pk} and #{other.pk}"
             record(action="split", actor=actor, claim=claim, note=note)
             record(action="split", actor=actor, claim=other, note=note)
+            claim_rematch_on_commit(claim=claim)
     except IntegrityError:
         raise WorkflowError("One of the two parts is already a claim of its own.") from None
     return [claim, other]
@@ -409,6 +413,7 @@ def claim_merge(*, claim: Claim, actor: User, version: int | None = None) -> Cla
                 claim=claim,
                 note=f"merged #{following_pk} into #{claim.pk}",
             )
+            claim_rematch_on_commit(claim=claim)
     except IntegrityError:
         raise WorkflowError("The merged span is already a claim of its own.") from None
     return claim
@@ -462,6 +467,7 @@ def claim_create(
                 origin=Claim.Origin.REVIEWER,
             )
             record(action="created", actor=actor, claim=claim, to_state=claim.status)
+            claim_rematch_on_commit(claim=claim)
     except IntegrityError:
         raise WorkflowError("That exact span is already a claim.") from None
     return claim

@@ -30,9 +30,15 @@ from claims.errors import WorkflowError
 from claims.extraction import EXTRACTOR_VERSION
 from claims.models import (
     Article,
+    ArticleBand,
+    ArticleVersion,
     Citation,
     Claim,
+    ClaimMatch,
+    ClaimVector,
     Comment,
+    ConflictGroup,
+    ConflictMember,
     EditorialChecklist,
     HistoryEvent,
     Rating,
@@ -57,7 +63,15 @@ WORKSPACE_MODELS: list[type[models.Model]] = [
     SiteSettings,
     EditorialChecklist,
     Article,
+    ArticleVersion,
+    ArticleBand,
     Claim,
+    # Derived from the claims, but kept: restoring a large archive should not have to embed
+    # every claim again before "checked before?" answers.
+    ClaimVector,
+    ClaimMatch,
+    ConflictGroup,
+    ConflictMember,
     Verdict,
     Citation,
     VerdictRevision,

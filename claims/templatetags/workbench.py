@@ -124,10 +124,45 @@ def article_text(pieces: list[TextPiece]) -> SafeString:
     return mark_safe("".join(out))  # noqa: S308 - every value above is escaped
 
 
+def _attach_summaries(claims: list[Claim]) -> None:
+    """The page's match badges in one call (a few queries), not a few per claim."""
+    from claims.services.matching import attach_summaries
+
+    missing = [c for c in claims if not hasattr(c, "match_summary")]
+    if missing:
+        attach_summaries(missing)
+
+
+def _match_badge(claim: Claim) -> str:
+    """ "Checked before" with the earlier rating, else how many articles say the same, and a
+    conflicting-figures flag; nothing when the claim has no match."""
+    from claims.services.matching import summary_of
+
+    summary = summary_of(claim)
+    url = _claim_url_pattern().format(claim.pk)
+    out = []
+    if summary.checked is not None:
+        rating = summary.checked.rating.label if summary.checked.rating else "unrated"
+        out.append(
+            f'<a class="match-badge checked" href="{url}#matches">'
+            f"Checked before: {escape(rating)}</a>"
+        )
+    elif summary.matches:
+        n = summary.articles
+        out.append(
+            f'<a class="match-badge" href="{url}#matches">'
+            f"Similar in {n} other article{'' if n == 1 else 's'}</a>"
+        )
+    if summary.conflicts:
+        out.append(f'<a class="match-badge conflict" href="{url}#matches">Conflicting figures</a>')
+    return " ".join(out)
+
+
 @register.simple_tag
 def claim_cards(claims: list[Claim]) -> SafeString:
     """One card per candidate claim: score, type, status, the claim and its reasons."""
     url = _claim_url_pattern()
+    _attach_summaries(claims)
     out: list[str] = []
     for claim in claims:
         reasons = ""
@@ -144,7 +179,8 @@ def claim_cards(claims: list[Claim]) -> SafeString:
             f"{escape(_KIND.get(claim.kind, claim.kind))}</span>\n"
             '          <span class="claim-status">'
             f"{escape(_STATUS.get(claim.status, claim.status))}</span>\n"
-            "        </div>\n"
+            + (f"          {badge}\n" if (badge := _match_badge(claim)) else "")
+            + "        </div>\n"
             f'        <p class="claim-text"><a href="{url.format(claim.pk)}">'
             f"{escape(claim.claim_text)}</a></p>{reasons}\n"
             "      </section>\n      "
@@ -197,6 +233,9 @@ def _queue_row(claim: Claim, context: template.Context, urls: dict[str, str]) ->
         claim.assignee_id and not context.get("is_editor")
     )
 
+    badge = _match_badge(claim)
+    badge = f" {badge}" if badge else ""
+
     def status_button(value: str, key: str, label: str) -> str:
         return (
             f'    <button type="button" class="small-button"'
@@ -215,7 +254,8 @@ def _queue_row(claim: Claim, context: template.Context, urls: dict[str, str]) ->
         '  <td class="claim-cell">\n'
         f'    <a class="claim-link" href="{urls["claim_detail"].format(pk)}">'
         f"{e(claim.claim_text)}</a>\n"
-        f'    <div class="muted small">{e(Truncator(claim.article.title).chars(80))}{tags}</div>\n'
+        f'    <div class="muted small">{e(Truncator(claim.article.title).chars(80))}{tags}'
+        f"{badge}</div>\n"
         f'    <div class="quick-edit"{"" if typed else " hidden"}>\n'
         f'      <label for="edit-{pk}" class="sr-only">Claim text</label>\n'
         f'      <textarea id="edit-{pk}" rows="2" data-edit>{e(typed or claim.claim_text)}'
@@ -266,6 +306,7 @@ def _queue_row(claim: Claim, context: template.Context, urls: dict[str, str]) ->
 def queue_rows(context: template.Context, claims: list[Claim]) -> SafeString:
     """The queue's rows; each row's action answers with `queue_rows` of its one claim."""
     urls = _url_patterns(_ROW_URLS)
+    _attach_summaries(claims)
     return mark_safe("".join(_queue_row(claim, context, urls) for claim in claims))  # noqa: S308
 
 

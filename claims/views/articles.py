@@ -3,15 +3,18 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.views.decorators.http import require_POST
 
 from claims import services
 from claims.errors import NotAllowed, VersionConflict, WorkflowError
 from claims.forms import ArticleDetailsForm, ArticleForm
 from claims.ingest import IngestError
-from claims.models import Article
+from claims.models import Article, ArticleVersion
 from claims.permissions import Action, require
 from claims.selectors import article_text_pieces
+from claims.services.articles import article_version_number
 
 
 def article_list(request: HttpRequest) -> HttpResponse:
@@ -48,9 +51,33 @@ def article_new(request: HttpRequest) -> HttpResponse:
                     request, "Article added. Its claims appear as soon as it is split."
                 )
             else:
-                messages.info(request, "This text was already ingested: here is that article.")
+                messages.info(request, ingest_message(result))
             return redirect(result.article)
     return render(request, "claims/article_new.html", {"form": form})
+
+
+def ingest_message(result: services.IngestResult) -> str:
+    """Say where a text that was not stored as a new article went (messages escape it)."""
+    article = result.article
+    ingested = timezone.localtime(article.created_at)
+    on = date_format(ingested, "j M" if ingested.year == timezone.localdate().year else "j M Y")
+    where = f"“{article.title}”, ingested on {on}"
+    if result.version is None:
+        return (
+            f"This text was already ingested: it is the same as “{article.title}”, already in "
+            f"the workbench since {on}; its claims are below."
+        )
+    # Rounded as the versions table rounds, but never "100 %" for a text kept because it differs.
+    percent = min(99, round((result.similarity or 0.0) * 100))
+    if result.version_created:
+        return (
+            f"This text is {percent} % the same as {where}: it was kept as version "
+            f"{result.version_number} of that article; its claims are below."
+        )
+    return (
+        f"This text is already version {result.version_number} of {where} ({percent} % the "
+        "same): its claims are below."
+    )
 
 
 ARTICLE_PAGE_CLAIM_FIELDS = (
@@ -105,7 +132,29 @@ def _render_article(
     }
     if request.htmx:  # type: ignore[attr-defined]
         return render(request, "claims/_article_main.html", context, status=status)
+    # Outside #article-main, so only the whole page lists them; their texts load on their own page.
+    # In id order, the order article_version_number counts them in.
+    context["versions"] = list(
+        article.versions.select_related("added_by").defer("body").order_by("id")
+    )
     return render(request, "claims/article_detail.html", context, status=status)
+
+
+def article_version(request: HttpRequest, pk: int, version_id: int) -> HttpResponse:
+    """Show the text of a near-copy kept as a version of the article, read-only."""
+    require(request.user, Action.VIEW)
+    version = get_object_or_404(
+        ArticleVersion.objects.select_related("article", "added_by"), pk=version_id, article_id=pk
+    )
+    return render(
+        request,
+        "claims/article_version.html",
+        {
+            "version": version,
+            "article": version.article,
+            "number": article_version_number(version=version),
+        },
+    )
 
 
 @require_POST

@@ -391,7 +391,9 @@ def test_article_page_runs_a_constant_number_of_queries(
 ) -> None:
     article = many_claims(count)
     client = client_for(rita)
-    with django_assert_max_num_queries(8):
+    # Session, user, roles, the article, its claims, its versions, the menu count, and the
+    # claims' match badges (pairs, conflicting figures), found by the article.
+    with django_assert_max_num_queries(9):
         response = client.get(f"/articles/{article.pk}/")
     html = response.content.decode()
     assert html.count('class="claim-card') == count

@@ -24,6 +24,8 @@ from claims import services
 from claims.models import (
     Article,
     Claim,
+    ClaimMatch,
+    ConflictGroup,
     EditorialChecklist,
     HistoryEvent,
     Rating,
@@ -31,6 +33,7 @@ from claims.models import (
     SiteSettings,
     Verdict,
 )
+from claims.services.matching import article_match, claim_match_confirm, conflict_group_dismiss
 from claims.services.workspace import (
     NATURAL_KEY_MODELS,
     WORKSPACE_MODELS,
@@ -38,7 +41,14 @@ from claims.services.workspace import (
     workspace_export,
     workspace_import,
 )
-from tests.claims.factories import good_input, make_article, make_user, rating, submitted_verdict
+from tests.claims.factories import (
+    BODY,
+    good_input,
+    make_article,
+    make_user,
+    rating,
+    submitted_verdict,
+)
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.django_db
@@ -99,6 +109,24 @@ def newsroom(rita: User, rob: User, eddie: User, erin: User, seed_text: str) -> 
         started_at=timezone.now(),
         finished_at=timezone.now(),
     )
+    # The newsroom's memory: another paper repeats a claim and gives another figure (a match
+    # and a conflict, one reviewer's decision on each), and a near-copy kept as a version.
+    other = make_article(
+        "The U.S. depends on China for all of its 15 critical minerals, a report found. "
+        "Exports dropped 25% in May, customs data show.",
+        source_url="",
+    )
+    for each in (article, other):
+        article_match(article_id=each.pk)
+    match = ClaimMatch.objects.first()
+    assert match is not None, "the fixture's repeated claim should be matched"
+    claim_match_confirm(
+        claim=Claim.objects.get(pk=match.claim_low_id), other_id=match.claim_high_id, actor=rob
+    )
+    group = ConflictGroup.objects.first()
+    assert group is not None, "the fixture's two export figures should conflict"
+    conflict_group_dismiss(group=group, actor=eddie, note="Different months in the reports.")
+    services.article_ingest(body=BODY + " Officials declined to comment.", added_by=rita)
 
 
 def dump() -> Rows:
@@ -273,7 +301,7 @@ def test_a_workspace_with_work_in_it_is_never_merged_into(newsroom: None, tmp_pa
     workspace_export(path=tmp_path / "w.json")
     claims = dump()["claims.Claim"]
     with pytest.raises(
-        CommandError, match="already holds users, tags, articles, claims.*fresh database"
+        CommandError, match="already holds users, tags, articles, .*claims.*fresh database"
     ):
         call_command("import_workspace", str(tmp_path / "w.json"))
     assert dump()["claims.Claim"] == claims
