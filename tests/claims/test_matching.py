@@ -221,6 +221,13 @@ def test_badges_and_panels_cost_the_same_queries_as_matches_grow(
     with django_assert_max_num_queries(9):  # type: ignore[operator]
         panel = client.get(f"/claims/{soy_2.pk}/matches/", HTTP_HX_REQUEST="true")
     assert "Similar claims in" in panel.content.decode()
+    # The claim page itself fetches the panel when it opens: matching adds no query to it.
+    with django_assert_max_num_queries(12):  # type: ignore[operator]
+        page = client.get(f"/claims/{soy_2.pk}/")
+    assert f'hx-get="/claims/{soy_2.pk}/matches/"' in page.content.decode()
+    # The article page's badges: pairs, the matched claims' published verdicts, conflicts.
+    with django_assert_max_num_queries(10):  # type: ignore[operator]
+        assert client.get(f"/articles/{second.pk}/").status_code == 200
 
 
 @pytest.mark.worker
