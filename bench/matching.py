@@ -124,8 +124,13 @@ def clef(score_test: bool) -> float | None:
             row.append(f"{np.mean(aps):10.4f} {np.mean(rrs):9.4f}")
         print(f"{name:34s} " + "  ".join(row))
     meta = json.loads((MODEL_DIR / "embedder.json").read_text(encoding="utf-8"))
-    if "zero_shot" in meta:
-        print(f"zero-shot export of the stock model, as recorded: {meta['zero_shot']}")
+    if meta.get("fine_tuned"):
+        print(
+            "dev MAP@5 of the text cosine alone (torch float32, copies not merged), recorded "
+            f"at fine-tuning: stock model {meta['zero_shot_dev_map5_cosine_fp32']}, "
+            f"fine-tuned {meta['dev_map5_cosine_fp32']}; the zero-shot pipeline: "
+            "`--model-dir training/work/zero-shot` after `export_embedder.py --out` there"
+        )
     print("MRR is over the top 10. Target: test MAP@5 >= 0.93 (2020 winners: BM25 + sentence-BERT")
     print("+ a re-ranker; char TF-IDF 0.854). Copies: claims equal up to case, quotes and")
     print("punctuation are one claim, reported under the first row's id (see bench/README.md).")

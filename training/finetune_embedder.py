@@ -24,6 +24,7 @@ from pathlib import Path
 
 import numpy as np
 import torch
+from tokenizers import Tokenizer
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -35,16 +36,14 @@ from tune_matching import average_precision_at, load  # noqa: E402
 from claims.matching.search import BM25, clean, terms  # noqa: E402
 
 
-def tokenizer(max_len: int):  # noqa: ANN201 - tokenizers has no stubs
-    from tokenizers import Tokenizer
-
+def tokenizer(max_len: int) -> Tokenizer:
     tok = Tokenizer.from_file(str(BASE / "tokenizer.json"))
     tok.enable_truncation(max_length=max_len)
     tok.enable_padding(pad_id=0, pad_token="[PAD]")  # noqa: S106 - a token, not a secret
     return tok
 
 
-def encode(model: Embedder, tok, texts: list[str]) -> torch.Tensor:  # noqa: ANN001
+def encode(model: Embedder, tok: Tokenizer, texts: list[str]) -> torch.Tensor:
     enc = tok.encode_batch(texts)
     ids = torch.tensor([e.ids for e in enc], dtype=torch.long)
     mask = torch.tensor([e.attention_mask for e in enc], dtype=torch.long)
@@ -52,7 +51,7 @@ def encode(model: Embedder, tok, texts: list[str]) -> torch.Tensor:  # noqa: ANN
 
 
 @torch.no_grad()
-def embed_all(model: Embedder, tok, texts: list[str]) -> np.ndarray:  # noqa: ANN001
+def embed_all(model: Embedder, tok: Tokenizer, texts: list[str]) -> np.ndarray:
     model.eval()
     order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
     out = np.zeros((len(texts), 384), dtype=np.float32)
@@ -62,7 +61,7 @@ def embed_all(model: Embedder, tok, texts: list[str]) -> np.ndarray:  # noqa: AN
     return out
 
 
-def dev_map(model: Embedder, tok, corpus: list[dict], dev: list[dict]) -> float:  # noqa: ANN001
+def dev_map(model: Embedder, tok: Tokenizer, corpus: list[dict], dev: list[dict]) -> float:
     docs = embed_all(model, tok, [clean(c["text"]) for c in corpus])
     qv = embed_all(model, tok, [clean(q["query"]) for q in dev])
     ids = [c["id"] for c in corpus]

@@ -68,7 +68,7 @@ def vectors(corpus: list[dict], queries: list[dict]) -> dict[str, np.ndarray]:
         ),
     }
     WORK.mkdir(parents=True, exist_ok=True)
-    np.savez(path, **out)
+    np.savez(path, query=out["query"], text=out["text"], title=out["title"])
     return out
 
 

@@ -244,13 +244,10 @@ def figures(text: str) -> tuple[Figure, ...]:
         start, end = m.span("num")
         scale = (scale or "").lower()
         if scale in _SHORT_SCALES and not cur:
-            scale = ""
-            end_figure = end
-        else:
-            end_figure = m.end("scale") if scale else end
+            scale = ""  # "5m" without a currency: left to the name check below, which skips it
         decorated = bool(cur or scale or pct or curword)
         if not decorated:
-            if _is_name_digit(text, start, end_figure) or _is_date_part(text, start, end, digits):
+            if _is_name_digit(text, start, end) or _is_date_part(text, start, end, digits):
                 continue
         elif not cur and _glued_left(text, start):
             continue  # "COVID-19 percent" is a name followed by a word

@@ -146,6 +146,9 @@ def test_checked_before_shows_the_published_verdict_and_reuse_starts_a_linked_dr
         published.citations.values_list("url", flat=True)
     )
     assert HistoryEvent.objects.filter(claim=soy_2, action="verdict_reused").exists()
+    form = client_for(rob).get(f"/claims/{soy_2.pk}/verdict/").content.decode()
+    assert "this draft started from the verdict published on" in form
+    assert f'href="/claims/{soy_1.pk}/#verdict"' in form
 
 
 @pytest.mark.django_db
