@@ -133,26 +133,55 @@ def evaluate(name: str, texts: dict[str, dict[str, Any]], gold: dict[str, Any]) 
             ):
                 groups[group_id] = groups.get(group_id, 0) + 1
         best = max(groups.values(), default=0)
+        best_group = max(groups, key=lambda g: groups[g]) if groups else None
+        # Figures the labeller left out on purpose (another country, a proposal): none may
+        # be in the group.
+        wrongly = 0
+        for ref in group.get("left_out", []):
+            claim = claim_for(ref)
+            digits = "".join(ch for ch in ref["value"] if ch.isdigit() or ch == ".")
+            wrongly += any(
+                digits and digits in text.replace(" ", "")
+                for text in ConflictMember.objects.filter(
+                    group_id=best_group, claim=claim
+                ).values_list("value_text", flat=True)
+            )
+        left_out = len(group.get("left_out", []))
         print(
             f"conflict '{group['measure']}': {best} of {len(members)} members in one group"
             f" ({len(groups)} group{'s' if len(groups) != 1 else ''} touched)"
+            + (f"; {wrongly} of {left_out} left-out figures in it" if left_out else "")
         )
-        passed = passed and best == len(members)
+        passed = passed and best == len(members) and not wrongly
     print("PASS" if passed else "FAIL")
     return passed
 
 
 def main() -> int:
+    import argparse
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument(
+        "--set",
+        choices=["seeds", "heldout", "all"],
+        default="all",
+        help="the demo articles (tuned on), the held-out news set (never tuned on), or both",
+    )
+    which = parser.parse_args().set
     setup()
     seeds = {
         path.name[:3]: {"body": path.read_text(encoding="utf-8"), "title": path.stem}
         for path in sorted((ROOT / "seeds").glob("*.txt"))
     }
-    ok = evaluate(
-        "The demo articles (seeds/), gold: bench/data/seed_matches.json",
-        seeds,
-        json.loads(GOLD.read_text(encoding="utf-8")),
-    )
+    ok = True
+    if which in ("seeds", "all"):
+        ok = evaluate(
+            "The demo articles (seeds/), gold: bench/data/seed_matches.json",
+            seeds,
+            json.loads(GOLD.read_text(encoding="utf-8")),
+        )
+    if which == "seeds":
+        return 0 if ok else 1
     heldout = json.loads(HELDOUT.read_text(encoding="utf-8"))
     texts = {
         a["id"]: {

@@ -385,7 +385,7 @@ def claims_match(*, claim_ids: Sequence[int]) -> int:
                     (mine, theirs)
                     for mine in claim.measures
                     for theirs in other.measures
-                    if measure_rules.same_measure(mine, theirs)
+                    if _same_measure(mine, theirs)
                 ]
                 same.extend((claim, mine, other, theirs) for mine, theirs in shared)
                 agree = any(not measure_rules.conflicting(m, t) for m, t in shared)
@@ -409,6 +409,24 @@ def _vectors(ids: set[int]) -> dict[int, Any]:
         claim_id__in=list(ids), model_version=matching.EMBEDDER_VERSION
     ).values_list("claim_id", "vector")
     return {claim_id: matching.vector_from_bytes(bytes(blob)) for claim_id, blob in rows}
+
+
+def _same_measure(a: measure_rules.Measure, b: measure_rules.Measure) -> bool:
+    """The measures' own rule, and one more between close claims: a figure whose words name
+    no scope ("a 145% tariff was excessive") is the measure another claim gives the same
+    figure with a scope ("145% tariffs on Chinese goods"). A different figure without a
+    scope proves nothing and stays apart."""
+    if measure_rules.same_measure(a, b):
+        return True
+    return (
+        a.noun == b.noun
+        and a.unit == b.unit
+        and (not a.scope or not b.scope)
+        # Exact figures only: "up to 130%" agrees with any lower figure, which says nothing.
+        and not a.qualifier
+        and not b.qualifier
+        and not measure_rules.conflicting(replace(a, scope=b.scope), b)
+    )
 
 
 def _write_pairs(
