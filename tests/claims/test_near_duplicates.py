@@ -606,3 +606,24 @@ def test_over_real_http_a_near_copy_answers_200_as_the_schema_says(
     assert (copy.json()["version_number"], upload.json()["version_number"]) == (2, 3)
     assert len(seen) == 3  # every response was checked against the schema
     assert Article.objects.count() == 1 and ArticleVersion.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_the_ingest_command_says_a_near_copy_was_kept_as_a_version(tmp_path: Any) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    original = tmp_path / "story.txt"
+    original.write_text(STORY, encoding="utf-8")
+    copy = tmp_path / "story-syndicated.txt"
+    copy.write_text(
+        STORY + "\nThis story first appeared in the Valley Gazette.\n", encoding="utf-8"
+    )
+    out = StringIO()
+    call_command("ingest", str(original), str(copy), stdout=out)
+    lines = out.getvalue().splitlines()
+    article = Article.objects.get()
+    assert lines[0].endswith(f"added as article {article.pk} ({article.title})")
+    assert "the same as an article already there, kept as version 2 of article" in lines[1]
+    assert ArticleVersion.objects.filter(article=article).count() == 1

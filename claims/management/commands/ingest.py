@@ -35,9 +35,18 @@ class Command(BaseCommand):
                 failed += 1
                 self.stderr.write(f"{path}: {exc}")
                 continue
-            verb = "added" if result.created else "already there"
+            if result.created:
+                verb = "added as"
+            elif result.version_number is not None:
+                # A near-copy: kept with the article it copies, not split a second time.
+                verb = (
+                    f"{result.similarity or 0:.0%} the same as an article already there, "
+                    f"kept as version {result.version_number} of"
+                )
+            else:
+                verb = "already there as"
             self.stdout.write(
-                f"{path}: {verb} as article {result.article.pk} ({result.article.title})"
+                f"{path}: {verb} article {result.article.pk} ({result.article.title})"
             )
         if failed:
             raise CommandError(f"{failed} of {len(paths)} file(s) could not be ingested")
