@@ -95,8 +95,8 @@ def evaluate(name: str, texts: dict[str, dict[str, Any]], gold: dict[str, Any]) 
     results: dict[str, list[Any]] = {"same": [], "same-within": [], "different": []}
     for pair in gold["pairs"]:
         a, b = claim_for(pair["a"]), claim_for(pair["b"])
-        within = article_of(pair["a"]) == article_of(pair["b"])
-        kind = pair["label"] + ("-within" if within and pair["label"] == "same" else "")
+        one_file = article_of(pair["a"]) == article_of(pair["b"])
+        kind = pair["label"] + ("-within" if one_file and pair["label"] == "same" else "")
         results.setdefault(kind, []).append((pair, a, b, tier(a, b)))
 
     same = results["same"]
