@@ -79,7 +79,7 @@ run: system-packages seed
 test: $(VENV)/.dev-installed chromium
 	DATABASE_URL=$(TEST_DATABASE_URL) TEST_REDIS_URL=$(TEST_REDIS_URL) $(PY) -m pytest
 	@echo "--- the same database tests on SQLite, the embedded default"
-	DATABASE_URL= TEST_REDIS_URL=$(TEST_REDIS_URL) $(PY) -m pytest -q -m "not e2e and not worker and not postgres_only" tests/claims
+	DATABASE_URL= TEST_REDIS_URL=$(TEST_REDIS_URL) $(PY) -m pytest -q -m "not e2e and not postgres_only and (not worker or sqlite_too)" tests/claims
 
 bench: $(VENV)/.dev-installed
 	$(PIP) install --quiet --require-hashes -r requirements-bench.txt

@@ -234,6 +234,7 @@ def test_badges_and_panels_cost_the_same_queries_as_matches_grow(
 
 
 @pytest.mark.worker
+@pytest.mark.sqlite_too
 @pytest.mark.django_db(transaction=True)
 def test_the_real_worker_matches_after_each_split(
     celery_worker: WorkerProcess, workbench_defaults: None
