@@ -72,6 +72,42 @@ _CURRENCY_WORDS = {
 # Power units keep their case: "MW" is not "mw".
 _CASED_UNITS = frozenset({"MW", "GW", "kW", "TW", "MWh", "GWh", "kWh", "TWh"})
 _YEAR = re.compile(r"(?:19|20)\d\d")
+# A name that ends in a number: "Boeing 737", "Windows 10", "Title 42" (but "In 2019", "May 5",
+# "Nearly 30 protesters").
+_NAME_BEFORE = re.compile(r"(?:^|[^.!?]\s)([A-Z][\w]*)\s$")
+_NOT_NAMES = frozenset(
+    [
+        *("in", "on", "by", "at", "of", "for", "from", "since", "until", "after", "before"),
+        *("about", "over", "under", "nearly", "almost", "only", "just", "some", "around"),
+        *("than", "to", "and", "or", "the", "a", "an", "is", "was", "are", "were", "roughly"),
+        *("approximately", "exactly", "more", "fewer", "less", "least", "all", "another"),
+        *("top", "with", "into", "per", "up", "down", "below", "above", "between", "among"),
+        *("every", "each", "first", "last", "next", "these", "those", "his", "her", "their"),
+        *("its", "our", "your", "my", "we", "they", "it", "he", "she", "who", "has", "had"),
+        *("have", "be", "been", "as", "if", "when", "while", "then", "but", "so", "nor", "yet"),
+        *("age", "aged", "estimated", "reportedly", "officially", "within"),
+    ]
+)
+
+
+def glued_to_name(text: str, start: int) -> bool:
+    """Digits glued to letters, or to letters through a hyphen: G7, COVID-19, F-35, PM2.5."""
+    before = text[max(0, start - 2) : start]
+    return before[-1:].isalpha() or (before[-1:] == "-" and before[:1].isalpha())
+
+
+def digits_in_a_name(text: str, start: int, end: int) -> bool:
+    """Tell whether the bare digits at text[start:end] belong to a name, not a figure:
+    COVID-19, SARS-CoV-2, G7, F-35, 5G, 15th, Boeing 737, Title 42."""
+    if glued_to_name(text, start) or text[end : end + 1].isalpha():
+        return True
+    m = _NAME_BEFORE.search(text[max(0, start - 40) : start])
+    if m is None:
+        return False
+    word = m.group(1).lower()
+    return word not in _NOT_NAMES and word not in MONTHS
+
+
 _DIGIT = re.compile(r"\d")
 
 # The thing counted follows the number: "15 critical minerals", "145% tariffs on
@@ -231,12 +267,15 @@ def find_quantities(sentence: str, offset: int = 0) -> tuple[Quantity, ...]:
         decorated = bool(cur or scale or percent or unit or g["num2"])
         end_num = m.end("num")
         if not decorated:
-            if end_num < len(sentence) and sentence[end_num].isalpha():
-                continue  # ordinals and codes: "15th", "4G"
+            # Ordinals and names: "15th", "4G", "COVID-19", "Boeing 737".
+            if digits_in_a_name(sentence, m.start("num"), end_num):
+                continue
             if _is_date_part(sentence, m.start("num"), num):
                 continue
             if _is_enumerator(sentence, m.start("num"), end_num):
                 continue
+        elif not cur and glued_to_name(sentence, m.start("num")):
+            continue  # "COVID-19 deaths", "SARS-CoV-2 variants": a name, then a word
         mult = _SCALES.get(scale, 1.0)
         currency = _CURRENCY_SYMBOLS.get(cur, "") or _CURRENCY_WORDS.get(unit.lower(), "")
         if currency and unit.lower() in _CURRENCY_WORDS:

@@ -21,6 +21,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from claims.extraction.quantities import digits_in_a_name, glued_to_name
+
 # Logistic weights over (cosine, lexical, shared-entity share, same figures, different figures),
 # fitted by `training/tune_matching.py` on CLEF 2020 `train` pairs (the relevant verified claim
 # and the hardest wrong ones) and checked on `dev`.
@@ -150,65 +152,10 @@ _WORD_FIGURE = re.compile(
     re.I,
 )
 _URL = re.compile(r"\bhttps?://\S+|\bpic\.twitter\.com/\S+|\bwww\.\S+|@\w+", re.I)
-# A name that ends in a number: "Boeing 737", "Windows 10", "Title 42" (but "In 2019", "May 5").
-_NAME_BEFORE = re.compile(r"(?:^|[^.!?]\s)([A-Z][\w]*)\s$")
-_NOT_NAMES = frozenset(
-    [
-        "in",
-        "on",
-        "by",
-        "at",
-        "of",
-        "for",
-        "from",
-        "since",
-        "until",
-        "after",
-        "before",
-        "about",
-        "over",
-        "under",
-        "nearly",
-        "almost",
-        "only",
-        "just",
-        "some",
-        "around",
-        "than",
-        "to",
-        "and",
-        "or",
-        "the",
-        "a",
-        "an",
-        "is",
-        "was",
-        "are",
-        "were",
-    ]
-)
 
 
 def _strip_links(text: str) -> str:
     return _URL.sub(" ", text)
-
-
-def _glued_left(text: str, start: int) -> bool:
-    """Digits glued to letters, or to letters through a hyphen: G7, COVID-19, F-35."""
-    before = text[max(0, start - 2) : start]
-    return before[-1:].isalpha() or (before[-1:] == "-" and before[:1].isalpha())
-
-
-def _is_name_digit(text: str, start: int, end: int) -> bool:
-    """True when the bare digits at text[start:end] belong to a name, not a figure."""
-    # Glued to letters on either side: G7, COVID-19, SARS-CoV-2, F-35, 5G, 15th.
-    if _glued_left(text, start) or text[end : end + 1].isalpha():
-        return True
-    m = _NAME_BEFORE.search(text[max(0, start - 40) : start])
-    if m is None:
-        return False
-    word = m.group(1).lower()
-    return word not in _NOT_NAMES and word not in _MONTHS
 
 
 def _is_date_part(text: str, start: int, end: int, digits: str) -> bool:
@@ -247,9 +194,9 @@ def figures(text: str) -> tuple[Figure, ...]:
             scale = ""  # "5m" without a currency: left to the name check below, which skips it
         decorated = bool(cur or scale or pct or curword)
         if not decorated:
-            if _is_name_digit(text, start, end) or _is_date_part(text, start, end, digits):
+            if digits_in_a_name(text, start, end) or _is_date_part(text, start, end, digits):
                 continue
-        elif not cur and _glued_left(text, start):
+        elif not cur and glued_to_name(text, start):
             continue  # "COVID-19 percent" is a name followed by a word
         mult = _SCALES.get(scale, 1.0)
         value = float(digits.replace(",", "")) * mult
