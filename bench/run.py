@@ -281,6 +281,70 @@ def gold_seeds() -> None:
     )
 
 
+def auc(labels: list[int], scores: list[float]) -> float:
+    """Area under the ROC curve: the chance a positive outscores a negative (ties half)."""
+    ranked = sorted(zip(scores, labels, strict=True))
+    pos = sum(labels)
+    neg = len(labels) - pos
+    rank_sum, i = 0.0, 0
+    while i < len(ranked):
+        j = i
+        while j < len(ranked) and ranked[j][0] == ranked[i][0]:
+            j += 1
+        mean_rank = (i + j + 1) / 2  # 1-based ranks i+1..j share their mean
+        rank_sum += mean_rank * sum(label for _, label in ranked[i:j])
+        i = j
+    return (rank_sum - pos * (pos + 1) / 2) / (pos * neg) if pos and neg else 0.0
+
+
+def macro_f1(y: list[int], pred: list[bool]) -> float:
+    """Mean of the F1 of both classes (1 and 0)."""
+    _, _, f1_pos = prf(y, pred)
+    _, _, f1_neg = prf([1 - v for v in y], [not v for v in pred])
+    return (f1_pos + f1_neg) / 2
+
+
+def opinion() -> None:
+    from claims.extraction.checkworthy import MODEL_DIR
+    from claims.extraction.score import OPINION_THRESHOLD
+
+    section("Fact vs opinion: macro-F1 of `opinion >= 0.5` against SUBJ/OBJ (and AUC)")
+    meta = json.loads((MODEL_DIR / "opinion.json").read_text(encoding="utf-8"))
+    print(
+        f"trained on NewsSD-ENG ({meta['rows']} rows, CC BY 4.0); its 5-fold CV macro-F1 "
+        f"{meta['cv_macro_f1']:.3f} (signals alone, past the budget: "
+        f"{meta['cv_macro_f1_fallback']:.3f})"
+    )
+    sets = {
+        "CheckThat! 2024 Task 2 test (484)": [
+            r for r in rows("checkthat2024-subjectivity-en.jsonl") if r["split"] == "test"
+        ],
+        "CheckThat! 2023 test (243 dev-test)": [
+            r
+            for r in rows("checkthat2024-subjectivity-en.jsonl")
+            if r["id"].startswith("ct24subj-devtest:")
+        ],
+        "CheckThat! 2025 Task 1 test (300)": rows("checkthat2025-subjectivity-en-test.jsonl"),
+        "BABE test (350)": [r for r in rows("babe-opinion-en.jsonl") if r["split"] == "test"],
+        "BABE, all splits (3,458)": rows("babe-opinion-en.jsonl"),
+    }
+    published = {
+        "CheckThat! 2024 Task 2 test (484)": "target >= 0.75; best 0.744, baseline 0.63",
+        "CheckThat! 2023 test (243 dev-test)": "2nd 0.77",
+        "CheckThat! 2025 Task 1 test (300)": "AI Wizards 0.66",
+    }
+    print(f"{'set':36s} {'macro-F1':>9s} {'F1 SUBJ':>8s} {'AUC':>6s}")
+    for name, data in sets.items():
+        opinions = [a.opinion for a in assess_many([r["text"] for r in data])]
+        subjective = [1 - r["label"] for r in data]
+        pred = [o >= OPINION_THRESHOLD for o in opinions]
+        _, _, f1_subj = prf(subjective, pred)
+        print(
+            f"{name:36s} {macro_f1(subjective, pred):9.3f} {f1_subj:8.3f} "
+            f"{auc(subjective, opinions):6.3f}  {published.get(name, '')}"
+        )
+
+
 def tree_size(path: Path) -> int:
     return sum(f.stat().st_size for f in path.rglob("*") if f.is_file() and not f.is_symlink())
 
@@ -329,6 +393,7 @@ def main() -> None:
     args = parser.parse_args()
     assess("warm up the model.")
     checkworthiness()
+    opinion()
     article_time()
     segmentation(args.quick)
     gold_seeds()

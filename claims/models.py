@@ -305,6 +305,9 @@ class Claim(models.Model):
     # The standalone claim a reviewer checks; editable, while `text` keeps the original quote.
     claim_text = models.TextField()
     score = models.FloatField(default=0.0)
+    # 0..1 from the extractor: how likely the claim is the writer's own opinion or
+    # speculation. Null for claims a person added or split before it was measured.
+    opinion = models.FloatField(null=True, blank=True)
     checkworthy = models.BooleanField(default=False)
     reasons = models.JSONField(default=list, blank=True)
     kind = models.CharField(max_length=24, choices=Kind, default=Kind.OTHER)

@@ -196,6 +196,7 @@ class ClaimSerializer(f.ModelSerializer):
             "text",
             "claim",
             "score",
+            "opinion",
             "checkworthy",
             "reasons",
             "kind",

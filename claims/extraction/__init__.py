@@ -17,7 +17,7 @@ from .segment import BULLET, CLAIM_KINDS, HEADING, SENTENCE, Segment, segment
 from .split import Atom, split_claims
 from .types import KINDS, MONTHS, CandidateClaim, Quantity
 
-EXTRACTOR_VERSION = "atomic-6"
+EXTRACTOR_VERSION = "atomic-7"
 
 __all__ = [
     "CHECKWORTHY_THRESHOLD",
@@ -106,6 +106,7 @@ def extract_claims(text: str) -> list[CandidateClaim]:
                 reasons=reasons,
                 quantities=_own_quantities(span, atom, verdict),
                 claimant=verdict.claimant,
+                opinion=verdict.opinion,
             )
         )
     return claims

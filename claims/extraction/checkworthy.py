@@ -159,6 +159,11 @@ class MiniLM:
             str(_read("minilm.int8.onnx")), options, providers=["CPUExecutionProvider"]
         )
 
+    def run(self, sentences: list[str]) -> list[tuple[float, Any]]:
+        """Return (logit, pooled vector) per sentence, one run each: the opinion head reads
+        the same pooled vector the logit comes from, so it costs no second model."""
+        return [self._run_one(self._encode(s)) for s in sentences]
+
     def logits(self, sentences: list[str], batch: int = 1) -> list[float]:
         # One sentence per run by default: int8 activations are quantised per run, so a
         # batch would make a sentence's score depend on its neighbours. Batching gains
@@ -177,19 +182,21 @@ class MiniLM:
                 out[j] = value
         return out
 
-    def logits_within(self, sentences: list[str], *, runs: int, tokens: int) -> list[float]:
-        """Score `sentences` in order, one run each, while within `runs` runs and `tokens` tokens.
+    def run_within(
+        self, sentences: list[str], *, runs: int, tokens: int
+    ) -> list[tuple[float, Any]]:
+        """Run `sentences` in order, one run each, while within `runs` runs and `tokens` tokens.
 
-        Return the logits of the prefix that fits, the same values `logits` gives them.
+        Return (logit, pooled) for the prefix that fits, the same values `run` gives them.
         """
-        out: list[float] = []
+        out: list[tuple[float, Any]] = []
         used = 0
         for sentence in sentences[:runs]:
             enc = self._encode(sentence)
             used += len(enc.ids)
             if used > tokens:
                 break
-            out.append(self._run([enc])[0])
+            out.append(self._run_one(enc))
         return out
 
     def _encode(self, sentence: str) -> Any:
@@ -210,6 +217,15 @@ class MiniLM:
         (logit,) = self._session.run(["logit"], {"input_ids": ids, "attention_mask": mask})
         return [float(value) for value in logit.tolist()]
 
+    def _run_one(self, enc: Any) -> tuple[float, Any]:
+        np = self._np
+        ids = np.array([enc.ids], dtype=np.int64)
+        mask = np.array([enc.attention_mask], dtype=np.int64)
+        logit, pooled = self._session.run(
+            ["logit", "pooled"], {"input_ids": ids, "attention_mask": mask}
+        )
+        return float(logit[0]), pooled[0]
+
 
 def minilm() -> MiniLM:
     """Return the neural component, loading it on first use."""
@@ -220,4 +236,51 @@ def minilm() -> MiniLM:
             if model is None:
                 model = MiniLM()
                 _CACHE["minilm"] = model
+    return model
+
+
+@dataclass(frozen=True, slots=True)
+class OpinionHead:
+    """Logistic regression over the pooled vector and the explicit signals (opinion.json)."""
+
+    pooled: Any  # numpy vector, one weight per pooled dimension
+    signals: dict[str, float]
+    bias: float
+    fallback_signals: dict[str, float]
+    fallback_bias: float
+
+    def probability(self, pooled: Any | None, on: frozenset[str]) -> float:
+        """0..1: how likely the sentence is the writer's own opinion. Without a pooled
+        vector (past the article's model budget) the signals-only fallback answers."""
+        if pooled is None:
+            z = self.fallback_bias + sum(self.fallback_signals.get(n, 0.0) for n in on)
+        else:
+            z = self.bias + float(pooled @ self.pooled)
+            z += sum(self.signals.get(n, 0.0) for n in on)
+        return 1.0 / (1.0 + math.exp(-z)) if z >= -700 else 0.0
+
+
+def opinion_head() -> OpinionHead:
+    """Return the fact-vs-opinion head written by `training/train_opinion.py`, loaded once."""
+    model = _CACHE.get("opinion")
+    if model is None:
+        with _LOCK:
+            model = _CACHE.get("opinion")
+            if model is None:
+                import numpy as np
+
+                raw = json.loads(_read("opinion.json").read_text(encoding="utf-8"))
+                unknown = (set(raw["signals"]) | set(raw["fallback"]["signals"])) - set(SIGNALS)
+                if unknown:
+                    raise ModelMissingError(
+                        f"opinion.json expects unknown signals {sorted(unknown)}"
+                    )
+                model = OpinionHead(
+                    pooled=np.array(raw["pooled"], dtype=np.float32),
+                    signals=raw["signals"],
+                    bias=raw["bias"],
+                    fallback_signals=raw["fallback"]["signals"],
+                    fallback_bias=raw["fallback"]["bias"],
+                )
+                _CACHE["opinion"] = model
     return model

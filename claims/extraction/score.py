@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from . import checkworthy
 from .features import CAUSATION, FIRST_PERSON, NAME, POLICY, Signals, detect, normalised
@@ -58,6 +59,16 @@ _CLOSING_MARKS = ("”", '"')
 _SPOKEN_MIN = 8  # characters between the opening mark and the sentence mark
 # How far the learned wording alone must push the logit before it is worth a reason.
 _WORDING_REASON = 0.75
+# The fact-vs-opinion head (`checkworthy.opinion_head`, trained on news sentences) decides
+# at 0.5 on its class-balanced scale, like the check-worthiness score. A sentence it reads
+# as the writer's own view is held back unless something a fact-checker could look up
+# anchors it: a figure, or a person or body it reports ("X said ..." stays checkable: the
+# claim is that X said it). A date alone does not anchor an opinion ("Since 2018,
+# Washington has foolishly ...").
+OPINION_THRESHOLD = 0.5
+_OPINION_ANCHORS = frozenset({"number"})
+OPINION_REASON = "the writer's opinion"
+SPECULATION_REASON = "speculation"
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,6 +135,9 @@ class Assessment:
     quantities: tuple[Quantity, ...]
     # Who the sentence says made the claim ("according to X", "X said"); "" when unnamed.
     claimant: str = ""
+    # 0..1: how likely the sentence is the writer's own judgement, interpretation of
+    # motives, speculation or advice, rather than a statement of fact or reported speech.
+    opinion: float = 0.0
 
 
 def assess(sentence: str, offset: int = 0) -> Assessment:
@@ -149,14 +163,17 @@ def _assess_distinct(sentences: list[str], offset: int, budget: Budget | None) -
     shipped = checkworthy.blend()
     linear = checkworthy.linear()
     signals = [detect(s, offset) for s in sentences]
+    runs: list[tuple[float, Any]] = []
     if not shipped.weights.get("minilm"):
         neural = [0.0] * len(sentences)
-    elif budget is None:
-        neural = checkworthy.minilm().logits(sentences)
     else:
-        neural = checkworthy.minilm().logits_within(
-            sentences, runs=budget.runs, tokens=budget.tokens
-        )
+        model = checkworthy.minilm()
+        if budget is None:
+            runs = model.run(sentences)
+        else:
+            runs = model.run_within(sentences, runs=budget.runs, tokens=budget.tokens)
+        neural = [logit for logit, _ in runs]
+    opinions = checkworthy.opinion_head()
     fallback = checkworthy.blend_without_minilm()
     # The n-gram part depends on the sentence's lowercased, digit-masked text only: lines
     # that differ in their numbers alone ("Up 2%.", "Up 3%.") share it.
@@ -200,9 +217,18 @@ def _assess_distinct(sentences: list[str], offset: int, budget: Budget | None) -
             and not sig.on & _ANCHORS
             and not _REPORTED.search(sentence)
         )
+        opinion = opinions.probability(runs[i][1] if i < len(runs) else None, sig.on)
+        reasons = _reasons(sig, text_logit, sentence)
+        reported = "attributed" in sig.on or kind == "attribution_quote"
+        if opinion >= OPINION_THRESHOLD and not reported:
+            # Someone else's view, reported, is not the writer's: no reason, no hold.
+            speculation = "prediction" in sig.on and _FUTURE.search(sig.unquoted) is not None
+            reasons = (*reasons, SPECULATION_REASON if speculation else OPINION_REASON)
+            if not sig.on & _OPINION_ANCHORS and kind != "not_a_claim":
+                commentary = True
+                kind = "prediction" if speculation else "opinion"
         if kind == "not_a_claim" or commentary:
             score = min(score, HELD_BACK)
-        reasons = _reasons(sig, text_logit, sentence)
         out.append(
             Assessment(
                 score=score,
@@ -211,6 +237,7 @@ def _assess_distinct(sentences: list[str], offset: int, budget: Budget | None) -
                 reasons=(*reasons, PAST_BUDGET) if past_budget else reasons,
                 quantities=sig.quantities,
                 claimant=sig.source or "",
+                opinion=round(opinion, 3),
             )
         )
     return out

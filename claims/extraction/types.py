@@ -68,6 +68,8 @@ class CandidateClaim:
     quantities: tuple[Quantity, ...] = field(default_factory=tuple)
     # The named source the text attributes the claim to: a suggestion a reviewer confirms.
     claimant: str = ""
+    # 0..1: how likely the claim is the writer's own opinion or speculation (see score.py).
+    opinion: float = 0.0
 
     def as_dict(self) -> dict[str, Any]:
         data = asdict(self)

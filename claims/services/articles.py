@@ -449,6 +449,7 @@ def _article_store_claims(
                 text=c.text,
                 claim_text=c.claim,
                 score=c.score,
+                opinion=c.opinion,
                 checkworthy=c.checkworthy,
                 reasons=list(c.reasons),
                 kind=c.kind,

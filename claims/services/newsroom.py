@@ -76,6 +76,7 @@ class Sentence:
     reasons: tuple[str, ...]
     quantities: tuple[Quantity, ...]
     claimant: str
+    opinion: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,7 +202,7 @@ def _seed_title(path: Path) -> str:
 
 
 def _unscored(text: str) -> Sentence:
-    return Sentence(text, 0.0, False, "other", (), (), "")
+    return Sentence(text, 0.0, False, "other", (), (), "", 0.0)
 
 
 def _paragraph_texts(paragraph: Paragraph) -> list[str]:
@@ -225,6 +226,7 @@ def _scored(texts: list[str]) -> dict[str, Sentence]:
             reasons=tuple(r for r in a.reasons if r != PAST_BUDGET),
             quantities=a.quantities,
             claimant=a.claimant,
+            opinion=a.opinion,
         )
         for text, a in zip(texts, assessed, strict=True)
     }

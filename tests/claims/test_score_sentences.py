@@ -29,13 +29,15 @@ def test_scores_each_line_in_order(tmp_path: Path) -> None:
     assert [r["sentence"] for r in rows] == lines
     assert [r["line"] for r in rows] == [1, 2, 3, 4]
     for r in rows:
-        assert set(r) >= {"score", "checkworthy", "kind", "reasons"}
+        assert set(r) >= {"score", "opinion", "checkworthy", "kind", "reasons"}
         assert 0.0 <= r["score"] <= 1.0  # type: ignore[operator]
+        assert 0.0 <= r["opinion"] <= 1.0  # type: ignore[operator]
         assert r["checkworthy"] == (r["score"] >= 0.5)  # type: ignore[operator]
     tariff, opinion, question, exports = rows
     assert tariff["checkworthy"] and tariff["kind"] == "quantity"
     assert "a percentage" in tariff["reasons"]  # type: ignore[operator]
     assert not opinion["checkworthy"] and opinion["kind"] == "opinion"
+    assert float(opinion["opinion"]) > max(float(tariff["opinion"]), float(exports["opinion"]))  # type: ignore[arg-type]
     assert "opinion wording" in opinion["reasons"]  # type: ignore[operator]
     assert not question["checkworthy"] and question["kind"] == "not_a_claim"
     assert exports["checkworthy"] and "attributed to Eurostat" in exports["reasons"]  # type: ignore[operator]

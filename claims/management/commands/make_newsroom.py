@@ -293,6 +293,7 @@ class Newsroom:
             text=text,
             claim_text=" ".join(text.split()),
             score=sentence.score,
+            opinion=sentence.opinion,
             checkworthy=sentence.checkworthy,
             reasons=list(sentence.reasons),
             kind=sentence.kind,

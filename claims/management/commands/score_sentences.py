@@ -36,11 +36,18 @@ class Command(BaseCommand):
                 verdict = score_sentence(sentence.strip())
                 row |= {
                     "score": verdict.score,
+                    "opinion": verdict.opinion,
                     "checkworthy": verdict.checkworthy,
                     "kind": verdict.kind,
                     "reasons": list(verdict.reasons),
                 }
             else:
                 # Keep one output line per input line so outputs zip with inputs.
-                row |= {"score": 0.0, "checkworthy": False, "kind": "not_a_claim", "reasons": []}
+                row |= {
+                    "score": 0.0,
+                    "opinion": 0.0,
+                    "checkworthy": False,
+                    "kind": "not_a_claim",
+                    "reasons": [],
+                }
             self.stdout.write(json.dumps(row, ensure_ascii=False))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -45,14 +46,14 @@ class Spy:
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.scored: list[str] = []
         model = checkworthy.minilm()
-        real = model.logits_within
+        real = model.run_within
 
-        def logits_within(sentences: list[str], *, runs: int, tokens: int) -> list[float]:
+        def run_within(sentences: list[str], *, runs: int, tokens: int) -> list[Any]:
             out = real(sentences, runs=runs, tokens=tokens)
             self.scored.extend(sentences[: len(out)])
             return out
 
-        monkeypatch.setattr(model, "logits_within", logits_within)
+        monkeypatch.setattr(model, "run_within", run_within)
 
 
 def test_repeated_sentences_reach_the_model_once(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -111,8 +112,8 @@ def test_the_score_past_the_budget_is_the_linear_blend() -> None:
 def test_the_token_budget_stops_the_model_too() -> None:
     model = checkworthy.minilm()
     tokens = [len(model._encode(s).ids) for s in SENTENCES]
-    within = model.logits_within(SENTENCES, runs=10, tokens=tokens[0] + tokens[1])
-    assert within == model.logits(SENTENCES[:2])
+    within = model.run_within(SENTENCES, runs=10, tokens=tokens[0] + tokens[1])
+    assert [logit for logit, _ in within] == model.logits(SENTENCES[:2])
 
 
 def test_the_budget_covers_a_long_news_article() -> None:
