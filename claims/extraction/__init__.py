@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from .features import DATE
+from .features import DATE, heading_asserts
 from .quantities import find_quantities
 from .score import ARTICLE_BUDGET, CHECKWORTHY_THRESHOLD, HELD_BACK, Assessment, assess, assess_many
 from .segment import BULLET, CLAIM_KINDS, HEADING, SENTENCE, Segment, segment
@@ -59,6 +59,7 @@ def extract_claims(text: str) -> list[CandidateClaim]:
     """
     atoms: list[Atom] = []
     advised: set[int] = set()  # atoms that are bullets of a recommendation list
+    headlines: set[int] = set()  # atoms that are headings stating something
     seen: set[tuple[int, int]] = set()
     frame = ""  # the time frame a lead-in gives the bullets under it
     advice = False  # the lead-in asks for action: "the U.S. would do well to:"
@@ -67,7 +68,9 @@ def extract_claims(text: str) -> list[CandidateClaim]:
             lead = text[start:end]
             frame = _frame(lead)
             advice = _LEAD_IN.search(lead) is not None and _ADVICE.search(lead) is not None
-        if kind not in CLAIM_KINDS:
+        if kind == HEADING and heading_asserts(text[start:end]):
+            pass  # "Council Approves 4% Tax Rise" is a claim; "Key Takeaways" is not
+        elif kind not in CLAIM_KINDS:
             continue  # placeholders and boilerplate between a lead-in and its list change nothing
         if len(text[start:end].split(None, _MIN_WORDS - 1)) < _MIN_WORDS:
             continue
@@ -79,6 +82,8 @@ def extract_claims(text: str) -> list[CandidateClaim]:
                 atom = replace(atom, claim=_framed(frame, atom.claim))
             if kind == BULLET and advice:
                 advised.add(len(atoms))
+            if kind == HEADING:
+                headlines.add(len(atoms))
             atoms.append(atom)
     # Score the standalone wording, all at once; quantities keep article offsets.
     verdicts = assess_many([atom.claim for atom in atoms], budget=ARTICLE_BUDGET)
@@ -90,6 +95,8 @@ def extract_claims(text: str) -> list[CandidateClaim]:
             # "As of the midday close:" introduces the claims that follow; it is not one.
             score = min(score, HELD_BACK)
             reasons = (*reasons, "introduces what follows")
+        elif i in headlines:
+            reasons = (*reasons, "a headline")
         elif i in advised and not verdict.quantities:
             # "• Boost domestic manufacturing" under "the U.S. should:" is advice, not a fact.
             score = min(score, HELD_BACK)

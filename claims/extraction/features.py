@@ -157,6 +157,53 @@ CAUSATION = re.compile(
 )
 NAME = re.compile(r"(?<!^)(?<![.!?] )\b(?:[A-Z][a-z]+|[A-Z]{2,}|(?:[A-Z]\.){2,})")
 
+# Headline verbs: a heading that holds one asserts something ("Council Approves 4% Tax Rise",
+# "Wuhan Lab Denies Any Link to First Coronavirus Outbreak"); one without is a label
+# ("Diplomatic Isolation", "Key Takeaways"). Title case hides the verb from simple rules, so the
+# verbs are listed; "-ed" forms are caught by their ending. Base and -s forms both.
+# One string per line, split: a word list reads better than a column of quoted words.
+_HEADLINE_VERB_STEMS = (  # noqa: SIM905
+    "accuse act admit agree aim announce approve back ban beat blame block boost call claim "
+    "climb close confirm cut decline defend delay deny die double drive drop ease end escalate "
+    "expand face fail fall fear find gain grow halt hike hit hurt jump kill launch lead lift "
+    "link lose loom make meet miss move name open plan plunge pledge push put raise reach "
+    "reject report resign return rise rule say see seek send set show sign slide slump soar "
+    "spread strike struggle suspend surge take talk threaten top tumble urge use vote vow warn "
+    "win withdraw work"
+).split()
+_IRREGULAR = {
+    "deny": "denies", "die": "dies", "miss": "misses", "push": "pushes", "reach": "reaches"
+}  # fmt: skip
+HEADLINE_VERBS = frozenset(
+    [*_HEADLINE_VERB_STEMS, *(_IRREGULAR.get(v, v + "s") for v in _HEADLINE_VERB_STEMS)]
+    + "is are was were has have had will won't can't cannot did does do be been".split()  # noqa: SIM905
+    + "fell rose sank won lost said saw took made sent met grew drove led used".split()  # noqa: SIM905
+)
+_HEADLINE_WORD = re.compile(r"[A-Za-z][A-Za-z’'-]*")
+# An inverted auxiliary opens a question even without its mark ("Can China Withstand the
+# Selloff"); "Why Trump Is Scrambling for Allies" and "How Trump Uses Ambiguity" assert.
+_HEADLINE_QUESTION = frozenset("can could should would will is are do does did".split())  # noqa: SIM905
+# "1. ", "CN20250331-": list numbers and file codes before a heading's words.
+_HEADLINE_PREFIX = re.compile(r"^(?:\d{1,2}[.)]\s+|[A-Z]{0,4}\d{6,}-)")
+
+
+def heading_asserts(heading: str) -> bool:
+    """Tell whether a heading states something checkable rather than labelling a section:
+    four words or more, not a question, and a verb ("Global Markets Plunge as Panic Spreads").
+    A rule of thumb: "Peace Talk" reads as a verb too; the scorer then decides, as for prose."""
+    core = _HEADLINE_PREFIX.sub("", heading.strip())
+    if core.endswith(("?", ":")):
+        return False
+    words = _HEADLINE_WORD.findall(core)
+    if len(words) < 4 or words[0].lower() in _HEADLINE_QUESTION:
+        return False
+    for word in words[1:]:
+        low = word.lower().replace("’", "'")
+        if low in HEADLINE_VERBS or (len(low) > 4 and low.endswith("ed")):
+            return True
+    return False
+
+
 # Signal names in the order the model's signal weights are stored.
 SIGNALS = (
     "number",
