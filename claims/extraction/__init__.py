@@ -10,9 +10,17 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from .features import DATE, heading_asserts
+from .features import DATE, FRAGMENT_WORDS, PRONOUN, SPEECH_BY_PRONOUN, heading_asserts
 from .quantities import find_quantities
-from .score import ARTICLE_BUDGET, CHECKWORTHY_THRESHOLD, HELD_BACK, Assessment, assess, assess_many
+from .score import (
+    ARTICLE_BUDGET,
+    CHECKWORTHY_THRESHOLD,
+    HELD_BACK,
+    OPINION_THRESHOLD,
+    Assessment,
+    assess,
+    assess_many,
+)
 from .segment import BULLET, CLAIM_KINDS, HEADING, SENTENCE, Segment, segment
 from .split import Atom, split_claims
 from .types import KINDS, MONTHS, CandidateClaim, Quantity
@@ -43,7 +51,8 @@ _ADVICE = re.compile(
     re.I,
 )
 # A straight double quote that is a quotation mark, not an inch sign after a number (6.1").
-_STRAIGHT_QUOTE = re.compile(r'(?<![\d.])"')
+# After a full stop it closes a quotation ('… on Russia."').
+_STRAIGHT_QUOTE = re.compile(r'(?<!\d)"')
 # A sentence or bullet of one or two words ("They did.", "Up 2%.") says nothing a
 # fact-checker could look up without the sentence before it: it is not offered.
 _MIN_WORDS = 3
@@ -88,31 +97,69 @@ def extract_claims(text: str) -> list[CandidateClaim]:
     # Score the standalone wording, all at once; quantities keep article offsets.
     verdicts = assess_many([atom.claim for atom in atoms], budget=ARTICLE_BUDGET)
     claims = []
+    # The last named speaker: '"…," he said' after them is theirs, within their paragraph
+    # or the one that follows it (a quote that runs on).
+    speaker, speaker_paragraph, previous_paragraph = "", -2, -2
     for i, (atom, verdict) in enumerate(zip(atoms, verdicts, strict=True)):
         span = text[atom.start : atom.end]
         score, reasons, kind = verdict.score, verdict.reasons, verdict.kind
+        claimant = verdict.claimant
+        claim_text = atom.claim
+        paragraph = text.rfind("\n\n", 0, atom.start)
+        if claimant:
+            speaker, speaker_paragraph = claimant, paragraph
+        elif (
+            speaker
+            and speaker_paragraph in (paragraph, previous_paragraph)
+            and (SPEECH_BY_PRONOUN.search(span) or span.startswith(("“", '"')))
+        ):
+            # '"…," he said', or a quotation running on into the next sentence or paragraph.
+            claimant, speaker_paragraph = speaker, paragraph
+        previous_paragraph = paragraph
         if _LEAD_IN.search(span):
             # "As of the midday close:" introduces the claims that follow; it is not one.
             score = min(score, HELD_BACK)
             reasons = (*reasons, "introduces what follows")
         elif i in headlines:
             reasons = (*reasons, "a headline")
+            if verdict.opinion >= OPINION_THRESHOLD:
+                # A headline in the writer's voice ("CHINA HAS EATEN ENOUGH DOLLARS") is held
+                # back: what it asserts, the body states as claims of its own.
+                score = min(score, HELD_BACK)
+        elif (
+            not claimant
+            and kind != "not_a_claim"
+            and not verdict.quantities
+            and len(atom.claim.split()) <= FRAGMENT_WORDS
+            and PRONOUN.search(atom.claim)
+        ):
+            # "And Trump shut it down." Held back, and its claim carries the sentence before
+            # it (in its paragraph) so a reviewer who takes it sees what "it" is.
+            score = min(score, HELD_BACK)
+            reasons = (*reasons, "needs the sentence before it")
+            if i and text.rfind("\n\n", 0, atoms[i - 1].start) == paragraph:
+                claim_text = f"{atoms[i - 1].claim} {atom.claim}"
         elif i in advised and not verdict.quantities:
             # "• Boost domestic manufacturing" under "the U.S. should:" is advice, not a fact.
             score = min(score, HELD_BACK)
             reasons, kind = (*reasons, "a recommendation"), "opinion"
+        elif claimant and kind == "attribution_quote" and score < CHECKWORTHY_THRESHOLD:
+            # What a named person or body said is checkable whatever its wording: the claim
+            # is that they said it ("Bessent added: “How do we get China to rebalance? …”").
+            score = CHECKWORTHY_THRESHOLD
+            reasons = (*reasons, f"a statement by {claimant}")
         claims.append(
             CandidateClaim(
                 start=atom.start,
                 end=atom.end,
                 text=span,
-                claim=atom.claim,
+                claim=claim_text,
                 score=score,
                 checkworthy=score >= CHECKWORTHY_THRESHOLD,
                 kind=kind,
                 reasons=reasons,
                 quantities=_own_quantities(span, atom, verdict),
-                claimant=verdict.claimant,
+                claimant=claimant,
                 opinion=verdict.opinion,
             )
         )

@@ -313,6 +313,88 @@ def attribution(sentence: str) -> str | None:
     return None
 
 
+# Who made a claim, for the reviewer's `claimant` field: wider than `attribution`, whose
+# matches are a trained signal and stay as they were trained. Speech verbs, past and present.
+_SPEECH_VERB = (
+    r"(?:said|says|told|tells|reported|reports|stated|states|claimed|claims|added|adds|warned|"
+    r"warns|wrote|writes|insisted|insists|noted|notes|revealed|announced|announces|confirmed|"
+    r"confirms|argued|argues|explained|explains|estimated|estimates|acknowledged|admitted|"
+    r"admits|denied|denies|replied|vowed|pledged|urged|urges|cautioned|asserted|maintained|"
+    r"suggested|suggests|recalled|tweeted|posted|predicted|predicts|concluded|found|finds|"
+    r"spoke|speaks)"
+)
+# A name: capitalised words, joined by the small words names hold ("Office for National
+# Statistics", "Bank of England"), optionally after "the".
+_NAME = (
+    r"[A-Z][\w&.’'-]*"
+    r"(?:\s+(?:(?:of|for|and|de|du|von|van|al)\s+)?(?:the\s+)?[A-Z][\w&.’'-]*){0,5}"
+)
+# '…,” said John Smith' / '…, said the Met Office': the verb before the name, after a quote
+# or a comma.
+_SPEECH_AFTER = re.compile(rf"[,”\"’]\s*{_SPEECH_VERB}\s+(?:the\s+)?(?P<src>{_NAME})")
+# 'Smith, the council's leader, said' / 'The WHO, which …, warned': an aside between.
+_SPEECH_APPOSITIVE = re.compile(
+    rf"(?P<src>{_NAME}),\s+(?:the |a |an |who |which )?[^,“”\"]{{3,80}},\s+"
+    rf"(?:has\s+|had\s+)?{_SPEECH_VERB}\b"
+)
+_SPEECH_ACCORDING = re.compile(
+    r"\b[Aa]ccording to\s+(?:(?:previous |recent |a |an |the )?(?:reports?|data|figures|"
+    r"estimates|statements?|analysis|research|a study|a survey|a poll|a report|a review|"
+    rf"polling|a statement) (?:from|by)\s+)?(?:the\s+)?(?P<src>{_NAME})"
+)
+_SPEECH_ANY = re.compile(rf"\b{_SPEECH_VERB}\b|\b[Aa]ccording to\b|:\s*[“\"]")
+_QUOTE_AFTER_COLON = re.compile(r":\s*[“\"]")
+_NAME_AT_START = re.compile(rf"(?P<src>{_NAME})")
+_SPEECH_BEFORE = re.compile(rf"(?P<src>{_NAME}),?\s+(?:has\s+|had\s+)?{_SPEECH_VERB}\b")
+# 'he said', 'she told reporters', 'said she': a speaker named in an earlier sentence.
+SPEECH_BY_PRONOUN = re.compile(
+    rf"\b(?:he|she|they)\s+(?:has\s+|had\s+)?{_SPEECH_VERB}\b|{_SPEECH_VERB}\s+(?:he|she)\b",
+    re.I,
+)
+# A short sentence that leans on a pronoun ("And Trump shut it down.", "They did it again.")
+# says nothing checkable without the sentence before it.
+PRONOUN = re.compile(r"\b(?:it|they|them|he|she|him|her|this|that|these|those)\b", re.I)
+FRAGMENT_WORDS = 6
+_NOT_SPEAKERS = frozenset(
+    ["I", "We", "He", "She", "They", "It", "You", "This", "That", "The", "A", "An", "But", "And"]
+)
+
+
+def claimant_of(sentence: str, source: str | None = None) -> str:
+    """The person or body the sentence says made its claim, "" if it names none.
+
+    `source` is what `attribution` found, tried last: its names stop at "of". A sentence's
+    opening word ("But", "The") is not part of the speaker's name.
+    """
+    if source is None and _SPEECH_ANY.search(sentence) is None:
+        return ""  # most sentences name no speaker: one cheap search says so
+    candidates = [_SPEECH_ACCORDING.search(sentence)]
+    if "“" in sentence or '"' in sentence or "," in sentence:
+        candidates += [_SPEECH_AFTER.search(sentence), first_match(_SPEECH_APPOSITIVE, sentence)]
+    candidates.append(first_match(_SPEECH_BEFORE, sentence))
+    colon = _QUOTE_AFTER_COLON.search(sentence)
+    if colon is not None:
+        # 'In the past days, Foreign Minister Lavrov spoke to Europe: "…"': the clause's
+        # subject, after any opening phrase, introduces the quotation.
+        clause = sentence[: colon.start()].rsplit(", ", 1)[-1]
+        candidates.append(_NAME_AT_START.match(clause))
+    names = [m.group("src") for m in candidates if m is not None]
+    for name in [*names, source or ""]:
+        words = name.rstrip(".,").split()
+        while words and words[0] in _NOT_SPEAKERS:
+            words.pop(0)  # "But Trump said": the speaker is Trump
+        name = " ".join(words).removesuffix("’s").removesuffix("'s")  # "Beijing’s stance: …"
+        if name and not _WEEKDAY_OR_MONTH.fullmatch(name):
+            return name
+    return ""
+
+
+_WEEKDAY_OR_MONTH = re.compile(
+    r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|"
+    r"April|May|June|July|August|September|October|November|December)"
+)
+
+
 def word_capitals(text: str, pos: int = 0) -> Iterator[int]:
     """Yield the offset of each word's first capital letter, from `pos` on.
 

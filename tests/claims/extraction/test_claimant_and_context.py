@@ -1,0 +1,79 @@
+"""Who made each claim, and fragments that need the sentence before them."""
+
+from __future__ import annotations
+
+from claims.extraction import extract_claims
+
+WIRE = "\n\n".join(
+    [
+        "Unemployment rose to 4.5% in March, the Office for National Statistics said on Tuesday.",
+        "“We are seeing a clear slowdown,” said Jane Porter, chief economist at Acme Bank. "
+        "“Hiring has stalled across the sector,” she added.",
+        "Council leader Tom Reid, who chairs the finance committee, said the rise was "
+        "unavoidable. He said the budget gap was £4 million.",
+        "According to the Office for National Statistics, wages grew 3.1%.",
+        "Prices fell 2%, the Bank of England noted. But Trump said the tariffs would stay.",
+        "Exports fell 4% in May, the ministry said. “It was a bad month,” he said.",
+    ]
+)
+
+
+def claimants(text: str) -> dict[str, str]:
+    """Each candidate's first four words, with its claimant."""
+    return {" ".join(c.text.split()[:4]): c.claimant for c in extract_claims(text)}
+
+
+def test_every_attributed_claim_names_its_speaker() -> None:
+    ons = "Office for National Statistics"
+    assert claimants(WIRE) == {
+        "Unemployment rose to 4.5%": ons,  # "…, the ONS said on Tuesday"
+        "“We are seeing a": "Jane Porter",  # "…,” said Jane Porter, chief economist"
+        "“Hiring has stalled across": "Jane Porter",  # "…,” she added.
+        "Council leader Tom Reid,": "Tom Reid",  # "Tom Reid, who chairs …, said"
+        "He said the budget": "Tom Reid",
+        "According to the Office": ons,
+        "Prices fell 2%, the": "Bank of England",
+        "But Trump said the": "Trump",
+        "Exports fell 4% in": "",  # "the ministry": no name
+        "“It was a bad": "",  # and so no speaker for "he"
+    }
+
+
+def test_a_pronoun_goes_no_further_than_the_next_paragraph() -> None:
+    text = (
+        "The mayor, Ana Silva, said the bridge would reopen.\n\n"
+        "Traffic fell 20% in a year.\n\n"
+        "Nothing has changed since then, officials said.\n\n"
+        "“We tried,” she said."
+    )
+    assert claimants(text)["“We tried,” she said."] == ""
+    assert claimants(text)["The mayor, Ana Silva,"] == "Ana Silva"
+
+
+def test_a_pronoun_fragment_is_held_back_with_the_sentence_it_needs() -> None:
+    text = (
+        "The president also shut down the Transatlantic Trade and Investment Partnership "
+        "in 2017. And Trump shut it down again."
+    )
+    first, fragment = extract_claims(text)
+    assert first.checkworthy
+    assert not fragment.checkworthy and "needs the sentence before it" in fragment.reasons
+    assert fragment.text == "And Trump shut it down again."
+    assert fragment.claim == f"{first.claim} And Trump shut it down again."
+
+
+def test_a_named_speakers_statement_is_flagged_whatever_its_wording() -> None:
+    text = (
+        "Beijing’s stance remains consistent: “The door to dialogue is open, but we are "
+        "prepared to fight if necessary.”\n\n"
+        "In the past two days, Foreign Minister Sergei Lavrov spoke to Europe: "
+        '"We haven’t chased any country." Iran\'s Supreme Leader Khamenei also gave a '
+        'statement: "I am skeptical of the U.S."'
+    )
+    beijing, lavrov, khamenei = extract_claims(text)
+    assert beijing.claimant == "Beijing" and beijing.checkworthy
+    assert "a statement by Beijing" in beijing.reasons or beijing.score >= 0.5
+    # Two speakers, two candidates, each with its own speaker.
+    assert lavrov.claimant == "Foreign Minister Sergei Lavrov"
+    assert khamenei.claimant == "Iran's Supreme Leader Khamenei"
+    assert lavrov.end < khamenei.start
