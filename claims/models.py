@@ -233,6 +233,11 @@ class Article(models.Model):
     # the articles it shares a band with (ArticleBand) without reading their whole texts. Null
     # until computed; nullable also lets SQLite add the column without rebuilding the table.
     minhash = models.BinaryField(null=True, editable=False)
+    # Where the text seems to hold several articles pasted together, each one's start and
+    # title ([{"start", "title"}, …], from `extraction.article_starts` at each split), so the
+    # file can be offered for splitting; null for one article. Nullable: SQLite adds the
+    # column without rebuilding the table.
+    parts = models.JSONField(null=True, blank=True, editable=False)
     # "Checked before?" matching runs after each split (claims.services.matching): the lease
     # a worker holds while it matches, and the matcher version that last finished.
     match_started_at = models.DateTimeField(null=True, blank=True)

@@ -26,6 +26,11 @@ from claims.services.matching import summary_of
 from claims.services.verdicts import CITATION_FIELDS, SUMMARY_MAX
 
 
+class ArticlePartSerializer(serializers.Serializer):
+    start = serializers.IntegerField(read_only=True)
+    title = serializers.CharField(read_only=True)
+
+
 class ArticleSerializer(f.ModelSerializer):
     url = f.URLField(source="source_url", max_length=2000, required=False, allow_blank=True)
     title = f.CharField(
@@ -48,6 +53,13 @@ class ArticleSerializer(f.ModelSerializer):
     )
     claim_count = f.IntegerField(read_only=True)
     checkworthy_count = f.IntegerField(read_only=True)
+    parts = ArticlePartSerializer(
+        many=True,
+        read_only=True,
+        allow_null=True,
+        help_text="Where the text seems to hold several articles pasted together: each one's "
+        "start (a character offset into `body`) and title, in order; null for one article.",
+    )
 
     class Meta:
         model = Article
@@ -62,6 +74,7 @@ class ArticleSerializer(f.ModelSerializer):
             "status",
             "failure_reason",
             "extractor_version",
+            "parts",
             "claim_count",
             "checkworthy_count",
             "created_at",
@@ -71,6 +84,7 @@ class ArticleSerializer(f.ModelSerializer):
             "status",
             "failure_reason",
             "extractor_version",
+            "parts",
             "created_at",
             "updated_at",
         ]

@@ -21,7 +21,7 @@ from .score import (
     assess,
     assess_many,
 )
-from .segment import BULLET, CLAIM_KINDS, HEADING, SENTENCE, Segment, segment
+from .segment import BULLET, CLAIM_KINDS, HEADING, SENTENCE, Segment, article_starts, segment
 from .split import Atom, split_claims
 from .types import KINDS, MONTHS, CandidateClaim, Quantity
 
@@ -35,6 +35,7 @@ __all__ = [
     "CandidateClaim",
     "Quantity",
     "Segment",
+    "article_starts",
     "extract_claims",
     "guess_title",
     "score_sentence",

@@ -526,3 +526,44 @@ def _emit(text: str, a: int, b: int, kind: str, out: list[Segment]) -> None:
     if _BOILER_SENTENCE.search(stripped):
         kind = BOILERPLATE
     out.append(Segment(a, b, kind))
+
+
+# --- Several articles in one file ---------------------------------------------------------
+
+# "CN20250331-Can China’s Stock Market …": a dated file code opens a piece of its own.
+_FILE_CODE = re.compile(r"[A-Z]{2,4}\d{8}-")
+_SECTION_NUMBER = re.compile(r"(\d{1,2})[.)]\s")
+_TITLE_WORDS = 4
+
+
+def article_starts(text: str) -> list[tuple[int, str]]:
+    """Where each article begins in a text that seems to hold several: (offset, title).
+
+    Empty for one article. Two signs, from files pasted together: a heading with a dated
+    file code, and a title heading after which the numbered sections start again at "1."
+    (one piece's "1. … 5." then another's "1. …"). The first article starts at 0.
+    Rules of thumb for a reviewer to confirm; nothing is split here.
+    """
+    starts: list[tuple[int, str]] = []
+    last_section = 0
+    title: tuple[int, str] | None = None  # a title heading since the last numbered section
+    for seg in segment(text):
+        if seg.kind != HEADING:
+            continue
+        line = " ".join(text[seg.start : seg.end].split())
+        number = _SECTION_NUMBER.match(line)
+        code = _FILE_CODE.match(line)
+        if number is not None:
+            if int(number.group(1)) == 1 and last_section >= 2 and title is not None:
+                starts.append(title)
+            last_section, title = int(number.group(1)), None
+        elif code is not None:
+            starts.append((seg.start, line[code.end() :]))
+            last_section, title = 0, None
+        elif len(line.split()) >= _TITLE_WORDS and not line.endswith((":", ".")):
+            title = (seg.start, line)
+    if not starts:
+        return []
+    first = next((seg for seg in segment(text) if seg.kind in (HEADING, *CLAIM_KINDS)), None)
+    opening = (first.start, " ".join(text[first.start : first.end].split())) if first else (0, "")
+    return [opening, *starts] if starts[0][0] != opening[0] else starts

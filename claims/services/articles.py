@@ -383,6 +383,7 @@ def _article_extract_and_store(*, article_id: int, lease: datetime) -> int:
         # Extract outside any transaction: it is CPU work and must not hold row locks.
         with lease_renewed(held, field="split_heartbeat_at"):
             candidates = extraction.extract_claims(body)
+            parts = extraction.article_starts(body)
     except MemoryError:
         # The worker child's memory cap (WORKER_MEMORY_LIMIT_MB, factcheck.celery) was hit.
         logger.warning("Splitting article %s hit the memory limit", article_id)
@@ -410,7 +411,9 @@ def _article_extract_and_store(*, article_id: int, lease: datetime) -> int:
         return 0
 
     try:
-        return _article_store_claims(article_id=article_id, lease=now, candidates=candidates)
+        return _article_store_claims(
+            article_id=article_id, lease=now, candidates=candidates, parts=parts
+        )
     except OperationalError as exc:
         # The database went away mid-write: hand the article back so the retry can claim it,
         # with the error kept in case this keeps happening and the article is given up on.
@@ -425,7 +428,11 @@ def _article_extract_and_store(*, article_id: int, lease: datetime) -> int:
 
 
 def _article_store_claims(
-    *, article_id: int, lease: datetime, candidates: list[extraction.CandidateClaim]
+    *,
+    article_id: int,
+    lease: datetime,
+    candidates: list[extraction.CandidateClaim],
+    parts: list[tuple[int, str]],
 ) -> int:
     with transaction.atomic():
         article = (
@@ -464,6 +471,7 @@ def _article_store_claims(
         Claim.objects.bulk_create(new_claims)
         Article.objects.filter(pk=article_id).update(
             status=Article.Status.SPLIT,
+            parts=[{"start": start, "title": title} for start, title in parts] or None,
             extractor_version=extraction.EXTRACTOR_VERSION,
             failure_reason="",
             updated_at=timezone.now(),

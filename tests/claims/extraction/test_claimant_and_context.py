@@ -77,3 +77,20 @@ def test_a_named_speakers_statement_is_flagged_whatever_its_wording() -> None:
     assert lavrov.claimant == "Foreign Minister Sergei Lavrov"
     assert khamenei.claimant == "Iran's Supreme Leader Khamenei"
     assert lavrov.end < khamenei.start
+
+
+def test_a_file_of_several_articles_records_where_each_begins() -> None:
+    from pathlib import Path
+
+    from claims.extraction import article_starts
+
+    seeds = Path(__file__).resolve().parents[3] / "seeds"
+    four = article_starts((seeds / "002_3f0e6f51c097b80d.txt").read_text(encoding="utf-8"))
+    assert [title for _, title in four] == [
+        "US.-China Trade War: Why the Trump Administration Is Now Eager to Talk",
+        "Can China’s Stock Market Withstand the Global Selloff Triggered by U.S. Tariffs?",
+        "Global Stock Markets Decline, but Chinese Assets Show Strength",
+        "Canada’s Defeat? How Trump’s Tariff Strategy Works",
+    ]
+    assert [start for start, _ in four] == sorted(start for start, _ in four)
+    assert article_starts((seeds / "003_d667ad485b7a7bfc.txt").read_text(encoding="utf-8")) == []

@@ -8,7 +8,7 @@ from django.contrib.auth.models import User
 
 from claims.extraction import checkworthy, extract_claims, score_sentence
 from claims.extraction.score import OPINION_REASON, OPINION_THRESHOLD, SPECULATION_REASON
-from tests.claims.factories import api_for
+from tests.claims.factories import api_for, client_for
 
 # The writer's judgement of motives and character, with nothing a fact-checker could look up.
 VIEW = "Sadly, the government has shown a staggering lack of courage and vision on this issue."
@@ -82,3 +82,22 @@ def test_the_stored_claim_and_the_api_carry_it(rita: User) -> None:
     assert OPINION_REASON in view.reasons
     data = api_for(rita).get(f"/api/claims/{view.pk}/").json()
     assert data["opinion"] == pytest.approx(view.opinion)
+
+
+def test_the_split_records_the_articles_a_file_holds(rita: User) -> None:
+    from pathlib import Path
+
+    from claims.models import Article
+    from claims.services import article_ingest, article_split
+
+    seeds = Path(__file__).resolve().parents[3] / "seeds"
+    body = (seeds / "002_3f0e6f51c097b80d.txt").read_text(encoding="utf-8")
+    article = article_ingest(title="Four in one", body=body).article
+    article_split(article_id=article.pk)
+    article = Article.objects.get(pk=article.pk)
+    assert article.parts is not None and len(article.parts) == 4
+    assert body[article.parts[3]["start"] :].startswith("Canada’s Defeat?")
+    data = api_for(rita).get(f"/api/articles/{article.pk}/").json()
+    assert data["parts"] == article.parts
+    page = client_for(rita).get(f"/articles/{article.pk}/").content.decode()
+    assert "This text seems to hold 4 articles" in page
