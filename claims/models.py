@@ -313,6 +313,9 @@ class Claim(models.Model):
     # 0..1 from the extractor: how likely the claim is the writer's own opinion or
     # speculation. Null for claims a person added or split before it was measured.
     opinion = models.FloatField(null=True, blank=True)
+    # [[start, end], …] inside [start, end) when the claim is stated in pieces: a
+    # "respectively" item and its figure. The article page highlights these; null: all of it.
+    parts = models.JSONField(null=True, blank=True)
     checkworthy = models.BooleanField(default=False)
     reasons = models.JSONField(default=list, blank=True)
     kind = models.CharField(max_length=24, choices=Kind, default=Kind.OTHER)

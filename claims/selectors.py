@@ -38,27 +38,42 @@ def article_text_pieces(body: str, claims: Iterable[Claim]) -> list[TextPiece]:
     in the number of claims (times how deeply they nest), even on a 5 MB article.
     """
     spans = sorted(
-        (c for c in claims if 0 <= c.start < c.end <= len(body)), key=lambda c: (c.start, -c.end)
+        (
+            (start, end, c)
+            for c in claims
+            for start, end in _runs(c)
+            if 0 <= start < end <= len(body)
+        ),
+        key=lambda s: (s[0], -s[1]),
     )
-    cuts = sorted({0, len(body), *(c.start for c in spans), *(c.end for c in spans)})
+    cuts = sorted({0, len(body), *(s[0] for s in spans), *(s[1] for s in spans)})
     anchored: set[int] = set()
     pieces: list[TextPiece] = []
-    active: list[Claim] = []
+    active: list[tuple[int, int, Claim]] = []
     following = 0
     for left, right in zip(cuts, cuts[1:], strict=False):
-        while following < len(spans) and spans[following].start <= left:
+        while following < len(spans) and spans[following][0] <= left:
             active.append(spans[following])
             following += 1
-        # Every claim end is a cut, so a claim still open at `left` covers all of [left, right).
-        active = [c for c in active if c.end > left]
+        # Every span end is a cut, so a span still open at `left` covers all of [left, right).
+        active = [s for s in active if s[1] > left]
         if not active:
             pieces.append(TextPiece(body[left:right]))
             continue
-        innermost = min(active, key=lambda c: (c.end - c.start, c.start))
+        innermost = min(active, key=lambda s: (s[1] - s[0], s[0]))[2]
         anchor = innermost.pk not in anchored
         anchored.add(innermost.pk)
-        pieces.append(TextPiece(body[left:right], innermost, anchor, len(active)))
+        layers = len({s[2].pk for s in active})
+        pieces.append(TextPiece(body[left:right], innermost, anchor, layers))
     return pieces
+
+
+def _runs(claim: Claim) -> list[tuple[int, int]]:
+    """The runs of text a claim is stated in: its parts ("S&P 500" … "0.99%"), else its span."""
+    parts = claim.parts
+    if parts:
+        return [(int(start), int(end)) for start, end in parts]
+    return [(claim.start, claim.end)]
 
 
 def claim_queue() -> QuerySet[Claim]:

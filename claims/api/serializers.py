@@ -211,6 +211,7 @@ class ClaimSerializer(f.ModelSerializer):
             "claim",
             "score",
             "opinion",
+            "parts",
             "checkworthy",
             "reasons",
             "kind",

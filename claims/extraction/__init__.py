@@ -162,6 +162,7 @@ def extract_claims(text: str) -> list[CandidateClaim]:
                 quantities=_own_quantities(span, atom, verdict),
                 claimant=claimant,
                 opinion=verdict.opinion,
+                parts=atom.parts,
             )
         )
     return claims

@@ -99,6 +99,9 @@ class Atom:
     start: int
     end: int
     claim: str
+    # Where the atom is really stated when that is not one run: a "respectively" item and its
+    # figure ("S&P 500" … "0.99%"), in article offsets; empty when [start, end) says it all.
+    parts: tuple[tuple[int, int], ...] = ()
 
 
 def split_claims(text: str, start: int, end: int) -> list[Atom]:
@@ -208,7 +211,14 @@ def _pair(
     atoms = []
     for (item_start, item), q in zip(items, run, strict=True):
         claim = f"{item} {middle} {q.text}." if middle else f"{item}: {q.text}."
-        atoms.append(Atom(offset + item_start, offset + q.end, _SPACES.sub(" ", claim)))
+        item_end = item_start + len(item)
+        parts: tuple[tuple[int, int], ...] = (
+            (offset + item_start, offset + item_end),
+            (offset + q.start, offset + q.end),
+        )
+        if item_end >= q.start:
+            parts = ()  # the item runs into its figure: one run says it all
+        atoms.append(Atom(offset + item_start, offset + q.end, _SPACES.sub(" ", claim), parts))
     return atoms
 
 

@@ -70,6 +70,9 @@ class CandidateClaim:
     claimant: str = ""
     # 0..1: how likely the claim is the writer's own opinion or speculation (see score.py).
     opinion: float = 0.0
+    # The runs that state it, when [start, end) also holds its siblings' words: a
+    # "respectively" item and its figure. Empty: the whole span is the claim's own.
+    parts: tuple[tuple[int, int], ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
         data = asdict(self)

@@ -457,6 +457,7 @@ def _article_store_claims(
                 claim_text=c.claim,
                 score=c.score,
                 opinion=c.opinion,
+                parts=[list(part) for part in c.parts] or None,
                 checkworthy=c.checkworthy,
                 reasons=list(c.reasons),
                 kind=c.kind,

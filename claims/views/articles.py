@@ -91,6 +91,7 @@ ARTICLE_PAGE_CLAIM_FIELDS = (
     "score",
     "claim_text",
     "reasons",
+    "parts",
 )
 
 
