@@ -119,10 +119,10 @@ class _Decision(APIView):
             type(self).decide(claim=claim, other_id=other_id, actor=request.user)
         except matching.MatchNotFound as exc:
             raise NotFound(str(exc)) from None
-        shown = {m.other.pk: m for m in matching.claim_matches(claim=claim, limit=1000)}
-        if other_id not in shown:  # rejected: no longer listed
+        shown = matching.claim_matches(claim=claim, other_id=other_id)
+        if not shown:  # rejected: no longer listed
             return Response(status=status.HTTP_204_NO_CONTENT)
-        return Response(MatchSerializer(shown[other_id]).data)
+        return Response(MatchSerializer(shown[0]).data)
 
 
 class ClaimMatchConfirm(_Decision):

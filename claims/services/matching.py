@@ -548,12 +548,17 @@ class MatchView:
     verdict: Verdict | None  # the other claim's published verdict, else its latest one
 
 
-def claim_matches(*, claim: Claim, limit: int = 20) -> list[MatchView]:
-    """The claim's matches best first, each with the other claim, its article and verdict.
+def claim_matches(*, claim: Claim, limit: int = 20, other_id: int | None = None) -> list[MatchView]:
+    """The claim's matches best first, each with the other claim, its article and verdict;
+    with `other_id`, only the pair with that claim (if it is still shown).
 
     Three queries whatever the number of matches.
     """
-    matches = list(ClaimMatch.objects.involving(claim.pk).shown().order_by("-score")[:limit])
+    shown = ClaimMatch.objects.involving(claim.pk).shown()
+    if other_id is not None:
+        low, high = sorted((claim.pk, other_id))
+        shown = shown.filter(claim_low_id=low, claim_high_id=high)
+    matches = list(shown.order_by("-score")[:limit])
     other_ids = [m.other_id(claim.pk) for m in matches]
     others = Claim.objects.select_related("article").defer("article__body").in_bulk(other_ids)
     verdicts = _best_verdicts(other_ids)

@@ -23,8 +23,8 @@ def test_each_figure_links_to_its_own_claim(rita: User) -> None:
         claims["Nasdaq fell by 1.36%."],
         claims["Dow Jones fell by 0.95%."],
     )
-    assert [BODY[a:b] for a, b in sp.parts] == ["S&P 500", "0.99%"]
-    assert [BODY[a:b] for a, b in dow.parts] == ["Dow Jones", "0.95%"]
+    assert [BODY[a:b] for a, b in sp.parts or []] == ["S&P 500", "0.99%"]
+    assert [BODY[a:b] for a, b in dow.parts or []] == ["Dow Jones", "0.95%"]
     pieces = {p.text: p.claim for p in article_text_pieces(BODY, list(claims.values()))}
     assert pieces["0.99%"] == sp and pieces["1.36%"] == nasdaq and pieces["0.95%"] == dow
     assert pieces["Nasdaq"] == nasdaq and pieces["Dow Jones"] == dow
