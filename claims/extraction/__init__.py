@@ -8,6 +8,7 @@ claims can be re-extracted.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import replace
 
 from .features import DATE, FRAGMENT_WORDS, PRONOUN, SPEECH_BY_PRONOUN, heading_asserts
@@ -43,6 +44,7 @@ __all__ = [
 ]
 
 _SPACES = re.compile(r"\s+")
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 # A line that hands over to a list or quote: ends in ":" (a dash is trimmed by the splitter).
 _LEAD_IN = re.compile(r":\s*$")
 _QUOTE_SPAN = 600
@@ -101,12 +103,15 @@ def extract_claims(text: str) -> list[CandidateClaim]:
     # The last named speaker: '"…," he said' after them is theirs, within their paragraph
     # or the one that follows it (a quote that runs on).
     speaker, speaker_paragraph, previous_paragraph = "", -2, -2
+    # Paragraph numbers by offset, found once: an rfind per claim was quadratic on a long
+    # text without blank lines.
+    breaks = [m.end() for m in _PARAGRAPH_BREAK.finditer(text)]
     for i, (atom, verdict) in enumerate(zip(atoms, verdicts, strict=True)):
         span = text[atom.start : atom.end]
         score, reasons, kind = verdict.score, verdict.reasons, verdict.kind
         claimant = verdict.claimant
         claim_text = atom.claim
-        paragraph = text.rfind("\n\n", 0, atom.start)
+        paragraph = bisect_right(breaks, atom.start)
         if claimant:
             speaker, speaker_paragraph = claimant, paragraph
         elif (
@@ -138,7 +143,7 @@ def extract_claims(text: str) -> list[CandidateClaim]:
             # it (in its paragraph) so a reviewer who takes it sees what "it" is.
             score = min(score, HELD_BACK)
             reasons = (*reasons, "needs the sentence before it")
-            if i and text.rfind("\n\n", 0, atoms[i - 1].start) == paragraph:
+            if i and bisect_right(breaks, atoms[i - 1].start) == paragraph:
                 claim_text = f"{atoms[i - 1].claim} {atom.claim}"
         elif i in advised and not verdict.quantities:
             # "• Boost domestic manufacturing" under "the U.S. should:" is advice, not a fact.

@@ -101,6 +101,8 @@ def digits_in_a_name(text: str, start: int, end: int) -> bool:
     COVID-19, SARS-CoV-2, G7, F-35, 5G, 15th, Boeing 737, Title 42."""
     if glued_to_name(text, start) or text[end : end + 1].isalpha():
         return True
+    if start < 2 or text[start - 1] != " " or not text[start - 2].isalnum():
+        return False  # no word right before: "…, 12, 13" (checked first: tables of numbers)
     m = _NAME_BEFORE.search(text[max(0, start - 40) : start])
     if m is None:
         return False
@@ -267,12 +269,21 @@ def find_quantities(sentence: str, offset: int = 0) -> tuple[Quantity, ...]:
         decorated = bool(cur or scale or percent or unit or g["num2"])
         end_num = m.end("num")
         if not decorated:
-            # Ordinals and names: "15th", "4G", "COVID-19", "Boeing 737".
-            if digits_in_a_name(sentence, m.start("num"), end_num):
+            # Ordinals and names: "15th", "4G", "COVID-19", "Boeing 737". Only a word or a
+            # hyphen right before, or a letter right after, can make one: a table of
+            # 100,000 numbers ("1,000, 1,000, …") skips the call.
+            at = m.start("num")
+            prev = sentence[at - 1] if at else " "
+            if (
+                prev.isalpha()
+                or prev == "-"
+                or (prev == " " and at >= 2 and sentence[at - 2].isalpha())
+                or (end_num < len(sentence) and sentence[end_num].isalpha())
+            ) and digits_in_a_name(sentence, at, end_num):
                 continue
-            if _is_date_part(sentence, m.start("num"), num):
+            if _is_date_part(sentence, at, num):
                 continue
-            if _is_enumerator(sentence, m.start("num"), end_num):
+            if _is_enumerator(sentence, at, end_num):
                 continue
         elif not cur and glued_to_name(sentence, m.start("num")):
             continue  # "COVID-19 deaths", "SARS-CoV-2 variants": a name, then a word
