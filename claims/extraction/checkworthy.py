@@ -14,15 +14,17 @@ import math
 import os
 import re
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from .features import SIGNALS, normalised, normalised_ngrams, tfidf_dot
 
 MODEL_DIR = Path(__file__).resolve().parent / "model"
 _LOCK = threading.Lock()
 _CACHE: dict[str, Any] = {}
+_T = TypeVar("_T")
 
 
 class ModelMissingError(RuntimeError):
@@ -62,27 +64,36 @@ def _read(name: str) -> Path:
     return path
 
 
-def linear() -> Linear:
-    """Return the linear model, loading it on first use (thread-safe, once per process)."""
-    model = _CACHE.get("linear")
+def _once(key: str, build: Callable[[], _T]) -> _T:
+    """Return what `build` made for `key`, building it on first use (thread-safe, once per
+    process): each shipped file is read once however many threads score at the start."""
+    model = _CACHE.get(key)
     if model is None:
         with _LOCK:
-            model = _CACHE.get("linear")
+            model = _CACHE.get(key)
             if model is None:
-                with gzip.open(_read("linear.json.gz"), "rt", encoding="utf-8") as fh:
-                    raw = json.load(fh)
-                unknown = set(raw["signals"]) - set(SIGNALS)
-                if unknown:
-                    raise ModelMissingError(f"model expects unknown signals {sorted(unknown)}")
-                model = Linear(
-                    table={k: (v[0], v[1]) for k, v in raw["table"].items()},
-                    signals={name: raw["signals"].get(name, 0.0) for name in SIGNALS},
-                    signal_scale=raw["signal_scale"],
-                    bias=raw["bias"],
-                    threshold=raw["threshold"],
-                )
-                _CACHE["linear"] = model
+                model = _CACHE[key] = build()
     return model
+
+
+def linear() -> Linear:
+    """Return the linear model, loading it on first use."""
+    return _once("linear", _load_linear)
+
+
+def _load_linear() -> Linear:
+    with gzip.open(_read("linear.json.gz"), "rt", encoding="utf-8") as fh:
+        raw = json.load(fh)
+    unknown = set(raw["signals"]) - set(SIGNALS)
+    if unknown:
+        raise ModelMissingError(f"model expects unknown signals {sorted(unknown)}")
+    return Linear(
+        table={k: (v[0], v[1]) for k, v in raw["table"].items()},
+        signals={name: raw["signals"].get(name, 0.0) for name in SIGNALS},
+        signal_scale=raw["signal_scale"],
+        bias=raw["bias"],
+        threshold=raw["threshold"],
+    )
 
 
 def logit_to_score(logit: float, threshold: float) -> float:
@@ -103,15 +114,15 @@ class Blend:
 
 def blend() -> Blend:
     """Return the combination written by training (config.json), loaded once."""
-    model = _CACHE.get("blend")
-    if model is None:
-        with _LOCK:
-            raw = json.loads(_read("config.json").read_text(encoding="utf-8"))
-            model = Blend(weights=raw["weights"], bias=raw["bias"], threshold=raw["threshold"])
-            unknown = set(model.weights) - {"linear", "minilm", "signals"}
-            if unknown:
-                raise ModelMissingError(f"config.json names unknown components {sorted(unknown)}")
-            _CACHE["blend"] = model
+    return _once("blend", _load_blend)
+
+
+def _load_blend() -> Blend:
+    raw = json.loads(_read("config.json").read_text(encoding="utf-8"))
+    model = Blend(weights=raw["weights"], bias=raw["bias"], threshold=raw["threshold"])
+    unknown = set(model.weights) - {"linear", "minilm", "signals"}
+    if unknown:
+        raise ModelMissingError(f"config.json names unknown components {sorted(unknown)}")
     return model
 
 
@@ -229,14 +240,7 @@ class MiniLM:
 
 def minilm() -> MiniLM:
     """Return the neural component, loading it on first use."""
-    model = _CACHE.get("minilm")
-    if model is None:
-        with _LOCK:
-            model = _CACHE.get("minilm")
-            if model is None:
-                model = MiniLM()
-                _CACHE["minilm"] = model
-    return model
+    return _once("minilm", MiniLM)
 
 
 @dataclass(frozen=True, slots=True)
@@ -262,25 +266,20 @@ class OpinionHead:
 
 def opinion_head() -> OpinionHead:
     """Return the fact-vs-opinion head written by `training/train_opinion.py`, loaded once."""
-    model = _CACHE.get("opinion")
-    if model is None:
-        with _LOCK:
-            model = _CACHE.get("opinion")
-            if model is None:
-                import numpy as np
+    return _once("opinion", _load_opinion_head)
 
-                raw = json.loads(_read("opinion.json").read_text(encoding="utf-8"))
-                unknown = (set(raw["signals"]) | set(raw["fallback"]["signals"])) - set(SIGNALS)
-                if unknown:
-                    raise ModelMissingError(
-                        f"opinion.json expects unknown signals {sorted(unknown)}"
-                    )
-                model = OpinionHead(
-                    pooled=np.array(raw["pooled"], dtype=np.float32),
-                    signals=raw["signals"],
-                    bias=raw["bias"],
-                    fallback_signals=raw["fallback"]["signals"],
-                    fallback_bias=raw["fallback"]["bias"],
-                )
-                _CACHE["opinion"] = model
-    return model
+
+def _load_opinion_head() -> OpinionHead:
+    import numpy as np
+
+    raw = json.loads(_read("opinion.json").read_text(encoding="utf-8"))
+    unknown = (set(raw["signals"]) | set(raw["fallback"]["signals"])) - set(SIGNALS)
+    if unknown:
+        raise ModelMissingError(f"opinion.json expects unknown signals {sorted(unknown)}")
+    return OpinionHead(
+        pooled=np.array(raw["pooled"], dtype=np.float32),
+        signals=raw["signals"],
+        bias=raw["bias"],
+        fallback_signals=raw["fallback"]["signals"],
+        fallback_bias=raw["fallback"]["bias"],
+    )

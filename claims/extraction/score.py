@@ -18,6 +18,7 @@ from .features import (
     FIRST_PERSON,
     NAME,
     POLICY,
+    REPORTING_VERBS,
     Signals,
     claimant_of,
     detect,
@@ -47,11 +48,7 @@ _COMMENTARY = re.compile(
 # expressed his willingness to talk, but Beijing must move first"): it counts as an
 # anchor, and makes the kind attribution/quote. Wider than the model's own "attributed"
 # signal, which is a trained feature and stays as it was trained.
-_REPORTED = re.compile(
-    r"\b(?:said|says|stated|stating|told|tells|expressed|announced|proposed|warned|insisted|"
-    r"claimed|argued|declared|reminded|pointed out|confirmed|revealed|wrote|tweeted|"
-    r"admitted|vowed|pledged|promised|replied|accused)\b"
-)
+_REPORTED = re.compile(rf"\b{REPORTING_VERBS}\b")
 # A prediction looks forward. The model's "prediction" signal also fires on "would" and
 # "could", which mostly report or imagine the past ("a pact that would have linked ...",
 # "stocks could not escape the selloff"); the kind asks for a forward-looking word.
