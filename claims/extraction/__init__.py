@@ -86,12 +86,18 @@ def extract_claims(text: str) -> list[CandidateClaim]:
             continue  # placeholders and boilerplate between a lead-in and its list change nothing
         if len(text[start:end].split(None, _MIN_WORDS - 1)) < _MIN_WORDS:
             continue
-        for atom in split_claims(text, start, end):
+        split = split_claims(text, start, end)
+        # "Last Friday, the Dow fell 1%, while the Nasdaq dropped 2%.": the opening date
+        # frames every clause, not only the first.
+        opening = _opening_date(split[0].claim) if len(split) > 1 else ""
+        for n, atom in enumerate(split):
             if (atom.start, atom.end) in seen:
                 continue
             seen.add((atom.start, atom.end))
             if kind == BULLET and frame:
                 atom = replace(atom, claim=_framed(frame, atom.claim))
+            elif n and opening:
+                atom = replace(atom, claim=_framed(opening, atom.claim))
             if kind == BULLET and advice:
                 advised.add(len(atoms))
             if kind == HEADING:
@@ -194,6 +200,14 @@ def _frame(lead_in: str) -> str:
     if len(core.split()) <= _FRAME_WORDS and core.startswith("As of "):
         return core
     return ""
+
+
+def _opening_date(sentence: str) -> str:
+    """The date a sentence opens with, before a comma: "Last Friday", "In March 2025"."""
+    m = DATE.match(sentence)
+    if m is None or sentence[m.end() : m.end() + 1] != ",":
+        return ""
+    return m.group()
 
 
 def _framing_date(core: str) -> str:

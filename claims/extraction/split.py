@@ -32,6 +32,7 @@ _LIST = re.compile(
 _LIST_ITEM = re.compile(_ITEM)
 _VALUE_SEP = re.compile(r"\s*(?:,\s*(?:and\s+)?|\s+and\s+)\s*")
 _RESPECTIVELY = re.compile(r",?\s+respectively\b")
+_AFTER_WORDS = 6  # "on Friday", "in the first quarter of 2025": a frame, not a clause
 _CLAUSE_SEP = re.compile(r",\s+(?:and|while|whereas|but)\s+|;\s+")
 _LEAD = re.compile(r"(?:According to|As reported by|Citing)\s[^,]{2,80},\s+")
 _OTHERS = re.compile(
@@ -135,7 +136,11 @@ def _respectively(sentence: str, offset: int) -> list[Atom]:
     resp = _RESPECTIVELY.search(sentence)
     if resp is None:
         return []
-    return _pair(sentence, sentence[: resp.start()], offset, strict=False)
+    # What follows "respectively" applies to every item: "…, respectively, on Friday."
+    after = _SPACES.sub(" ", sentence[resp.end() :]).strip(" ,.;:")
+    if len(after.split()) > _AFTER_WORDS or any(c in after for c in ",;:"):
+        after = ""  # a clause of its own, not a time frame for the items
+    return _pair(sentence, sentence[: resp.start()], offset, strict=False, after=after)
 
 
 def _paired(sentence: str, offset: int) -> list[Atom]:
@@ -156,7 +161,12 @@ def _paired(sentence: str, offset: int) -> list[Atom]:
 
 
 def _pair(
-    sentence: str, head: str, offset: int, strict: bool, values: tuple[Quantity, ...] | None = None
+    sentence: str,
+    head: str,
+    offset: int,
+    strict: bool,
+    values: tuple[Quantity, ...] | None = None,
+    after: str = "",
 ) -> list[Atom]:
     """Pair the list right before a run of values with those values, item by item.
 
@@ -210,7 +220,8 @@ def _pair(
     middle = f"{noun} {middle}".strip() if noun else middle
     atoms = []
     for (item_start, item), q in zip(items, run, strict=True):
-        claim = f"{item} {middle} {q.text}." if middle else f"{item}: {q.text}."
+        tail = f" {after}" if after else ""
+        claim = f"{item} {middle} {q.text}{tail}." if middle else f"{item}: {q.text}{tail}."
         item_end = item_start + len(item)
         parts: tuple[tuple[int, int], ...] = (
             (offset + item_start, offset + item_end),

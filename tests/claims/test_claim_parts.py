@@ -19,9 +19,9 @@ def test_each_figure_links_to_its_own_claim(rita: User) -> None:
     article_split(article_id=article.pk)
     claims = {c.claim_text: c for c in Claim.objects.filter(article=article)}
     sp, nasdaq, dow = (
-        claims["S&P 500 fell by 0.99%."],
-        claims["Nasdaq fell by 1.36%."],
-        claims["Dow Jones fell by 0.95%."],
+        claims["S&P 500 fell by 0.99% on Friday."],
+        claims["Nasdaq fell by 1.36% on Friday."],
+        claims["Dow Jones fell by 0.95% on Friday."],
     )
     assert [BODY[a:b] for a, b in sp.parts or []] == ["S&P 500", "0.99%"]
     assert [BODY[a:b] for a, b in dow.parts or []] == ["Dow Jones", "0.95%"]

@@ -94,3 +94,20 @@ def test_a_file_of_several_articles_records_where_each_begins() -> None:
     ]
     assert [start for start, _ in four] == sorted(start for start, _ in four)
     assert article_starts((seeds / "003_d667ad485b7a7bfc.txt").read_text(encoding="utf-8")) == []
+
+
+def test_a_time_frame_travels_to_every_claim_it_frames() -> None:
+    listed = extract_claims(
+        "The S&P 500, Nasdaq and Dow Jones fell by 0.99%, 1.36%, and 0.95%, respectively, "
+        "on Friday."
+    )
+    assert [c.claim for c in listed] == [
+        "S&P 500 fell by 0.99% on Friday.",
+        "Nasdaq fell by 1.36% on Friday.",
+        "Dow Jones fell by 0.95% on Friday.",
+    ]
+    clauses = extract_claims("Last Friday, the Dow fell 1%, while the Nasdaq dropped 2%.")
+    assert [c.claim for c in clauses] == [
+        "Last Friday, the Dow fell 1%.",
+        "Last Friday, the Nasdaq dropped 2%.",
+    ]
